@@ -150,8 +150,11 @@ public final class QueryService {
         String reqCatalog = Json.optString(body, "default_catalog");
         String reqSchema = Json.optString(body, "default_schema");
         String cleanSql = stripTrailingSemicolons(sql);
+        String catalogName = store.read(st -> Catalog.database(st, ws, dbId).defaultCatalog);
+        cleanSql = quoteCatalogPrefix(cleanSql, catalogName);
         Snapshot snap = snapshot(ws, dbId, reqCatalog, reqSchema, cleanSql);
         checkReadOnly(cleanSql);
+        final String finalSql = cleanSql;
 
         QueryRunRecord run = new QueryRunRecord();
         run.id = Ids.newId("qrun");
@@ -164,13 +167,13 @@ public final class QueryService {
         store.write(st -> st.queryRuns.put(run.id, run));
 
         if (!async) {
-            return new Outcome(200, execute(ws, run, snap, cleanSql));
+            return new Outcome(200, execute(ws, run, snap, finalSql));
         }
         CompletableFuture<ObjectNode> f = new CompletableFuture<>();
         executor.execute(
                 () -> {
                     try {
-                        f.complete(execute(ws, run, snap, cleanSql));
+                        f.complete(execute(ws, run, snap, finalSql));
                     } catch (Throwable e) {
                         f.completeExceptionally(e);
                     }
@@ -206,7 +209,7 @@ public final class QueryService {
                 Engine.exec(
                         c,
                         "COPY ("
-                                + sql
+                                + narrowHugeints(c, sql)
                                 + ") TO "
                                 + Identifiers.literal(tmp.toAbsolutePath().toString())
                                 + " (FORMAT parquet)");
@@ -528,7 +531,8 @@ public final class QueryService {
     /** Only single read statements (SELECT / WITH / VALUES / FROM-first) pass. */
     private void checkReadOnly(String sql) {
         try (Connection c = engine.open();
-                PreparedStatement ps = c.prepareStatement("SELECT json_serialize_sql(?)")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT json_serialize_sql(CAST(? AS VARCHAR))")) {
             ps.setString(1, sql);
             String json;
             try (ResultSet rs = ps.executeQuery()) {
@@ -564,7 +568,7 @@ public final class QueryService {
             String name = m.group(1);
             Matcher q =
                     Pattern.compile(
-                                    "((?:\"?[A-Za-z0-9_]+\"?\\s*\\.\\s*){0,2})\"?"
+                                    "(?<![A-Za-z0-9_\"])((?:\"?[A-Za-z0-9_]+\"?\\s*\\.\\s*){0,2})\"?"
                                             + Pattern.quote(name)
                                             + "\"?(?![A-Za-z0-9_])",
                                     Pattern.CASE_INSENSITIVE)
@@ -590,6 +594,86 @@ public final class QueryService {
             return ApiException.badRequest("TABLE_NOT_FOUND", "table '" + full + "' not found");
         }
         return ApiException.badRequest("QUERY_FAILED", msg);
+    }
+
+    /**
+     * DuckDB sums BIGINTs into HUGEINT, which Parquet stores as DOUBLE; DataFusion keeps Int64.
+     * Cast 128-bit integer columns back to 64 bits, as the service would type them.
+     */
+    private static String narrowHugeints(Connection c, String sql) throws SQLException {
+        List<ColumnRecord> cols = Engine.describe(c, sql);
+        boolean any = false;
+        StringBuilder sb = new StringBuilder("SELECT ");
+        for (int i = 0; i < cols.size(); i++) {
+            ColumnRecord col = cols.get(i);
+            String q = Identifiers.quote(col.name);
+            if (i > 0) {
+                sb.append(", ");
+            }
+            if (col.type.equals("HUGEINT") || col.type.equals("UHUGEINT")) {
+                any = true;
+                sb.append("CAST(")
+                        .append(q)
+                        .append(col.type.equals("HUGEINT") ? " AS BIGINT) AS " : " AS UBIGINT) AS ")
+                        .append(q);
+            } else {
+                sb.append(q);
+            }
+        }
+        return any ? sb.append(" FROM (").append(sql).append(") AS __q").toString() : sql;
+    }
+
+    /**
+     * Quotes an unquoted {@code <catalog>.} prefix ({@code default} is a keyword in DuckDB but a
+     * valid catalog name in the service), skipping string literals and quoted identifiers.
+     */
+    static String quoteCatalogPrefix(String sql, String catalog) {
+        StringBuilder out = new StringBuilder(sql.length() + 8);
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char ch = sql.charAt(i);
+            if (ch == '\'' || ch == '"') {
+                int end = i + 1;
+                while (end < n) {
+                    if (sql.charAt(end) == ch) {
+                        if (end + 1 < n && sql.charAt(end + 1) == ch) {
+                            end += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    end++;
+                }
+                out.append(sql, i, Math.min(n, end + 1));
+                i = end + 1;
+                continue;
+            }
+            boolean boundary =
+                    i == 0
+                            || !(Character.isLetterOrDigit(sql.charAt(i - 1))
+                                    || sql.charAt(i - 1) == '_'
+                                    || sql.charAt(i - 1) == '.');
+            if (boundary && sql.regionMatches(true, i, catalog, 0, catalog.length())) {
+                int j = i + catalog.length();
+                int k = j;
+                while (k < n && Character.isWhitespace(sql.charAt(k))) {
+                    k++;
+                }
+                boolean wordEnd =
+                        j >= n
+                                || !(Character.isLetterOrDigit(sql.charAt(j))
+                                        || sql.charAt(j) == '_');
+                if (wordEnd && k < n && sql.charAt(k) == '.') {
+                    out.append(Identifiers.quote(catalog));
+                    i = j;
+                    continue;
+                }
+            }
+            out.append(ch);
+            i++;
+        }
+        return out.toString();
     }
 
     private static String resolveFormat(String format, String accept) {
