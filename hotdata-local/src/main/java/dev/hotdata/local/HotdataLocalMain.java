@@ -44,6 +44,9 @@ public final class HotdataLocalMain {
                 case "--host":
                     b.host(v);
                     break;
+                case "--upload-ttl":
+                    b.uploadTtl(parseDuration(v));
+                    break;
                 default:
                     System.err.println("unknown option " + a);
                     usage();
@@ -85,9 +88,30 @@ public final class HotdataLocalMain {
         stopped.await();
     }
 
+    /** {@code 90s}, {@code 30m}, {@code 24h}, {@code 7d}, or plain seconds. */
+    static java.time.Duration parseDuration(String v) {
+        char unit = v.charAt(v.length() - 1);
+        if (Character.isDigit(unit)) {
+            return java.time.Duration.ofSeconds(Long.parseLong(v));
+        }
+        long n = Long.parseLong(v.substring(0, v.length() - 1));
+        switch (unit) {
+            case 's':
+                return java.time.Duration.ofSeconds(n);
+            case 'm':
+                return java.time.Duration.ofMinutes(n);
+            case 'h':
+                return java.time.Duration.ofHours(n);
+            case 'd':
+                return java.time.Duration.ofDays(n);
+            default:
+                throw new IllegalArgumentException("bad duration " + v);
+        }
+    }
+
     private static void usage() {
         System.err.println(
                 "usage: java -jar hotdata-local-runnable.jar --data-dir DIR [--port 0] "
-                        + "[--host 127.0.0.1] [--api-key KEY] [--workspace ID]...");
+                        + "[--host 127.0.0.1] [--api-key KEY] [--workspace ID]... [--upload-ttl 24h]");
     }
 }
