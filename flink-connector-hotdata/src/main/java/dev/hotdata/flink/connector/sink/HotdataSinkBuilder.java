@@ -1,0 +1,342 @@
+package dev.hotdata.flink.connector.sink;
+
+import dev.hotdata.flink.connector.client.HotdataClientConfig;
+import dev.hotdata.flink.connector.client.RetryPolicy;
+import dev.hotdata.flink.connector.format.HotdataTypeSupport;
+import dev.hotdata.flink.connector.format.ParquetWriterOptions;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Builds a {@link HotdataSink}. Connection settings fall back to the environment variables all of
+ * Hotdata's tools read: {@code HOTDATA_API_URL}, {@code HOTDATA_API_KEY}, {@code
+ * HOTDATA_WORKSPACE} and {@code HOTDATA_DATABASE}.
+ *
+ * <pre>{@code
+ * HotdataSink<RowData> sink = HotdataSink.<RowData>builder()
+ *     .setDatabase("sales")
+ *     .setTable("orders")
+ *     .setRowType(rowType)
+ *     .build();
+ * }</pre>
+ *
+ * @param <IN> the stream's element type
+ */
+@PublicEvolving
+public class HotdataSinkBuilder<IN> {
+
+    /** Database used when none is given and {@code HOTDATA_DATABASE} is unset. */
+    public static final String DEFAULT_DATABASE = "flink";
+
+    public static final String DEFAULT_SCHEMA = "public";
+    public static final long DEFAULT_ROLLING_MAX_BYTES = 128L * 1024 * 1024;
+    public static final int DEFAULT_MAX_RETRIES = 5;
+    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+
+    private final Map<String, String> environment;
+
+    private String endpoint;
+    private String apiKey;
+    private String workspaceId;
+    private boolean allowPlainHttp;
+    private String databaseName;
+    private String databaseId;
+    private boolean createDatabaseIfMissing = true;
+    private String schema = DEFAULT_SCHEMA;
+    private String table;
+    private HotdataWriteMode writeMode;
+    private List<String> keyColumns = new ArrayList<>();
+    private HotdataTableLayout layout = HotdataTableLayout.none();
+    private RowType rowType;
+    private HotdataRowConverter<IN> converter;
+    private long rollingMaxBytes = DEFAULT_ROLLING_MAX_BYTES;
+    private ParquetWriterOptions parquetOptions;
+    private int maxRetries = DEFAULT_MAX_RETRIES;
+    private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+    private String sinkId;
+    private boolean commitLogEnabled = true;
+
+    HotdataSinkBuilder() {
+        this(System.getenv());
+    }
+
+    HotdataSinkBuilder(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** The API base URL; default {@code HOTDATA_API_URL}, else {@code https://api.hotdata.dev}. */
+    public HotdataSinkBuilder<IN> setEndpoint(String endpoint) {
+        this.endpoint = endpoint;
+        return this;
+    }
+
+    /** The API key; default {@code HOTDATA_API_KEY}. Never logged or printed. */
+    public HotdataSinkBuilder<IN> setApiKey(String apiKey) {
+        this.apiKey = apiKey;
+        return this;
+    }
+
+    /** The workspace id; default {@code HOTDATA_WORKSPACE}. */
+    public HotdataSinkBuilder<IN> setWorkspaceId(String workspaceId) {
+        this.workspaceId = workspaceId;
+        return this;
+    }
+
+    /** Allows plain HTTP to a non-loopback endpoint (TLS is required otherwise). */
+    public HotdataSinkBuilder<IN> setAllowPlainHttp(boolean allowPlainHttp) {
+        this.allowPlainHttp = allowPlainHttp;
+        return this;
+    }
+
+    /**
+     * The database's name; it must match exactly one database of the workspace, or none when
+     * {@link #setCreateDatabaseIfMissing} is on. Default {@code HOTDATA_DATABASE}, else {@code
+     * flink}.
+     */
+    public HotdataSinkBuilder<IN> setDatabase(String databaseName) {
+        this.databaseName = databaseName;
+        return this;
+    }
+
+    /** Pins the database by id (names are not unique in Hotdata); wins over the name. */
+    public HotdataSinkBuilder<IN> setDatabaseId(String databaseId) {
+        this.databaseId = databaseId;
+        return this;
+    }
+
+    /** Whether a database named by {@link #setDatabase} is created when missing (default on). */
+    public HotdataSinkBuilder<IN> setCreateDatabaseIfMissing(boolean create) {
+        this.createDatabaseIfMissing = create;
+        return this;
+    }
+
+    /** The schema of the table; default {@code public}. */
+    public HotdataSinkBuilder<IN> setSchema(String schema) {
+        this.schema = schema;
+        return this;
+    }
+
+    /** The table to write; required. */
+    public HotdataSinkBuilder<IN> setTable(String table) {
+        this.table = table;
+        return this;
+    }
+
+    /** The write mode; default {@code upsert} with key columns, else {@code append}. */
+    public HotdataSinkBuilder<IN> setWriteMode(HotdataWriteMode writeMode) {
+        this.writeMode = writeMode;
+        return this;
+    }
+
+    /** The table's key columns (declared as the Hotdata table {@code key}). */
+    public HotdataSinkBuilder<IN> setKeyColumns(String... keyColumns) {
+        this.keyColumns = new ArrayList<>(Arrays.asList(keyColumns));
+        return this;
+    }
+
+    /** Partitioning and sort keys declared when the sink creates the table. */
+    public HotdataSinkBuilder<IN> setTableLayout(HotdataTableLayout layout) {
+        this.layout = layout;
+        return this;
+    }
+
+    /** The row type of a {@code RowData} stream; no converter is needed. */
+    public HotdataSinkBuilder<IN> setRowType(RowType rowType) {
+        this.rowType = rowType;
+        return this;
+    }
+
+    /** The row type and how to turn each element into a {@code RowData} of that type. */
+    public HotdataSinkBuilder<IN> setRowConverter(
+            RowType rowType, HotdataRowConverter<IN> converter) {
+        this.rowType = rowType;
+        this.converter = converter;
+        return this;
+    }
+
+    /** A writer rolls to a new Parquet file past this many bytes; default 128 MiB. */
+    public HotdataSinkBuilder<IN> setRollingMaxBytes(long rollingMaxBytes) {
+        this.rollingMaxBytes = rollingMaxBytes;
+        return this;
+    }
+
+    /** Parquet codec, row group and page sizes; default ZSTD. */
+    public HotdataSinkBuilder<IN> setParquetOptions(ParquetWriterOptions parquetOptions) {
+        this.parquetOptions = parquetOptions;
+        return this;
+    }
+
+    /** Retries of a transient failure per call; default 5. */
+    public HotdataSinkBuilder<IN> setMaxRetries(int maxRetries) {
+        this.maxRetries = maxRetries;
+        return this;
+    }
+
+    /** The first retry's back-off; it grows exponentially, with jitter. Default 1 s. */
+    public HotdataSinkBuilder<IN> setRetryBackoff(Duration retryBackoff) {
+        this.retryBackoff = retryBackoff;
+        return this;
+    }
+
+    /**
+     * A stable id for this sink, recorded in the commit log. Default: a random id chosen when
+     * the job is first built and then kept in the sink's state across restores.
+     */
+    public HotdataSinkBuilder<IN> setSinkId(String sinkId) {
+        this.sinkId = sinkId;
+        return this;
+    }
+
+    /** Whether each checkpoint's commit is recorded in {@code _flink_commits} (default on). */
+    public HotdataSinkBuilder<IN> setCommitLogEnabled(boolean enabled) {
+        this.commitLogEnabled = enabled;
+        return this;
+    }
+
+    /** Validates the settings and builds the sink; errors name the setting and the value. */
+    @SuppressWarnings("unchecked")
+    public HotdataSink<IN> build() {
+        HotdataClientConfig.Builder client = HotdataClientConfig.fromEnvironment();
+        if (endpoint != null) {
+            client.endpoint(endpoint);
+        } else if (environment.get("HOTDATA_API_URL") != null) {
+            client.endpoint(environment.get("HOTDATA_API_URL"));
+        }
+        String key = apiKey != null ? apiKey : environment.get("HOTDATA_API_KEY");
+        if (key != null) {
+            client.apiKey(key);
+        }
+        String workspace = workspaceId != null ? workspaceId : environment.get("HOTDATA_WORKSPACE");
+        if (workspace != null) {
+            client.workspaceId(workspace);
+        }
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException(
+                    "max retries must be >= 0, but was " + maxRetries + ".");
+        }
+        if (retryBackoff == null || retryBackoff.isNegative() || retryBackoff.isZero()) {
+            throw new IllegalArgumentException(
+                    "retry backoff must be positive, but was " + retryBackoff + ".");
+        }
+        client.retryPolicy(
+                RetryPolicy.builder()
+                        .maxRetries(maxRetries)
+                        .initialBackoff(retryBackoff)
+                        .build());
+        client.allowPlainHttp(allowPlainHttp);
+        HotdataClientConfig clientConfig = client.build();
+
+        String dbName = null;
+        if (databaseId == null || databaseId.trim().isEmpty()) {
+            dbName = databaseName;
+            if (dbName == null) {
+                dbName = environment.getOrDefault("HOTDATA_DATABASE", DEFAULT_DATABASE);
+            }
+            if (dbName.trim().isEmpty()) {
+                throw new IllegalArgumentException("The Hotdata database name must not be empty.");
+            }
+        }
+        String dbId = databaseId == null || databaseId.trim().isEmpty() ? null : databaseId.trim();
+
+        String schemaName = HotdataIdentifiers.normalize(schema, "schema");
+        String tableName = HotdataIdentifiers.normalize(table, "table");
+        if (tableName.equals(HotdataSinkConfig.COMMIT_LOG_TABLE)) {
+            throw new IllegalArgumentException(
+                    "The table name '"
+                            + table
+                            + "' is reserved for the sink's commit log; choose another.");
+        }
+
+        if (rowType == null) {
+            throw new IllegalArgumentException(
+                    "The sink needs the row type of the data (setRowType or setRowConverter).");
+        }
+        HotdataTypeSupport.validate(rowType);
+
+        for (String column : keyColumns) {
+            int index = rowType.getFieldNames().indexOf(column);
+            if (index < 0) {
+                throw new IllegalArgumentException(
+                        "Key column '"
+                                + column
+                                + "' is not a column of the row type "
+                                + rowType.getFieldNames()
+                                + ".");
+            }
+        }
+        HotdataWriteMode mode = writeMode;
+        if (mode == null) {
+            mode = keyColumns.isEmpty() ? HotdataWriteMode.APPEND : HotdataWriteMode.UPSERT;
+        }
+        if (mode.requiresKey() && keyColumns.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "Write mode '"
+                            + mode
+                            + "' needs key columns (a PRIMARY KEY); none were given.");
+        }
+        if (mode != HotdataWriteMode.APPEND) {
+            throw new UnsupportedOperationException(
+                    "Write mode '" + mode + "' is not supported yet; use 'append'.");
+        }
+        for (HotdataTableLayout.PartitionKey partition : layout.partitionBy()) {
+            requireColumn(partition.column(), "Partition");
+        }
+        for (HotdataTableLayout.SortKey sort : layout.sortedBy()) {
+            requireColumn(sort.column(), "Sort");
+        }
+        if (rollingMaxBytes <= 0) {
+            throw new IllegalArgumentException(
+                    "rolling max bytes must be positive, but was " + rollingMaxBytes + ".");
+        }
+
+        HotdataSinkConfig config =
+                new HotdataSinkConfig(
+                        clientConfig,
+                        dbName == null ? null : dbName.trim(),
+                        dbId,
+                        createDatabaseIfMissing,
+                        schemaName,
+                        tableName,
+                        mode,
+                        keyColumns,
+                        layout,
+                        rowType,
+                        rollingMaxBytes,
+                        parquetOptions == null
+                                ? ParquetWriterOptions.builder().build()
+                                : parquetOptions,
+                        sinkId == null ? UUID.randomUUID().toString() : sinkId,
+                        commitLogEnabled);
+        HotdataRowConverter<IN> rowConverter =
+                converter != null
+                        ? converter
+                        : (HotdataRowConverter<IN>) HotdataRowConverter.identity();
+        return new HotdataSink<>(config, rowConverter);
+    }
+
+    private void requireColumn(String column, String what) {
+        LogicalType type = null;
+        int index = rowType.getFieldNames().indexOf(column);
+        if (index >= 0) {
+            type = rowType.getTypeAt(index);
+        }
+        if (type == null) {
+            throw new IllegalArgumentException(
+                    what
+                            + " column '"
+                            + column
+                            + "' is not a column of the row type "
+                            + rowType.getFieldNames()
+                            + ".");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.hotdata.flink.connector.sink.committer;
+
+import org.apache.flink.annotation.Internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything one checkpoint of a sink uploaded, across all writer subtasks: the unit the single
+ * committing subtask publishes. Kept small (upload ids, counts) because it lives in checkpoints.
+ */
+@Internal
+public final class HotdataCommittable {
+
+    private final String sinkId;
+    private final long checkpointId;
+    private final List<HotdataUploadedFile> files;
+
+    public HotdataCommittable(String sinkId, long checkpointId, List<HotdataUploadedFile> files) {
+        this.sinkId = Objects.requireNonNull(sinkId, "sinkId");
+        this.checkpointId = checkpointId;
+        this.files = Collections.unmodifiableList(new ArrayList<>(files));
+    }
+
+    /** The stable id of the sink that wrote the files (kept in writer state across restores). */
+    public String sinkId() {
+        return sinkId;
+    }
+
+    public long checkpointId() {
+        return checkpointId;
+    }
+
+    public List<HotdataUploadedFile> files() {
+        return files;
+    }
+
+    public long rowCount() {
+        long rows = 0;
+        for (HotdataUploadedFile file : files) {
+            rows += file.rowCount();
+        }
+        return rows;
+    }
+
+    public long sizeBytes() {
+        long bytes = 0;
+        for (HotdataUploadedFile file : files) {
+            bytes += file.sizeBytes();
+        }
+        return bytes;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof HotdataCommittable)) {
+            return false;
+        }
+        HotdataCommittable that = (HotdataCommittable) o;
+        return checkpointId == that.checkpointId
+                && sinkId.equals(that.sinkId)
+                && files.equals(that.files);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(sinkId, checkpointId, files);
+    }
+
+    @Override
+    public String toString() {
+        return "HotdataCommittable{sink="
+                + sinkId
+                + ", checkpoint="
+                + checkpointId
+                + ", files="
+                + files
+                + '}';
+    }
+}

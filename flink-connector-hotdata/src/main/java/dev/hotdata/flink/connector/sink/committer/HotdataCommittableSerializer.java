@@ -1,0 +1,41 @@
+package dev.hotdata.flink.connector.sink.committer;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+import java.io.IOException;
+
+/** Versioned serializer of {@link HotdataCommittable}; older versions stay readable. */
+@Internal
+public final class HotdataCommittableSerializer
+        implements SimpleVersionedSerializer<HotdataCommittable> {
+
+    private static final int VERSION_1 = 1;
+
+    @Override
+    public int getVersion() {
+        return VERSION_1;
+    }
+
+    @Override
+    public byte[] serialize(HotdataCommittable committable) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(64 + committable.files().size() * 64);
+        out.writeUTF(committable.sinkId());
+        out.writeLong(committable.checkpointId());
+        HotdataUploadedFile.writeList(committable.files(), out);
+        return out.getCopyOfBuffer();
+    }
+
+    @Override
+    public HotdataCommittable deserialize(int version, byte[] serialized) throws IOException {
+        if (version != VERSION_1) {
+            throw new IOException("Unknown HotdataCommittable serializer version " + version);
+        }
+        DataInputDeserializer in = new DataInputDeserializer(serialized);
+        String sinkId = in.readUTF();
+        long checkpointId = in.readLong();
+        return new HotdataCommittable(sinkId, checkpointId, HotdataUploadedFile.readList(in));
+    }
+}
