@@ -205,19 +205,15 @@ public class HotdataSinkBuilder<IN> {
     /** Validates the settings and builds the sink; errors name the setting and the value. */
     @SuppressWarnings("unchecked")
     public HotdataSink<IN> build() {
-        HotdataClientConfig.Builder client = HotdataClientConfig.fromEnvironment();
+        HotdataClientConfig.Builder client = HotdataClientConfig.fromEnvironment(environment);
         if (endpoint != null) {
             client.endpoint(endpoint);
-        } else if (environment.get("HOTDATA_API_URL") != null) {
-            client.endpoint(environment.get("HOTDATA_API_URL"));
         }
-        String key = apiKey != null ? apiKey : environment.get("HOTDATA_API_KEY");
-        if (key != null) {
-            client.apiKey(key);
+        if (apiKey != null) {
+            client.apiKey(apiKey);
         }
-        String workspace = workspaceId != null ? workspaceId : environment.get("HOTDATA_WORKSPACE");
-        if (workspace != null) {
-            client.workspaceId(workspace);
+        if (workspaceId != null) {
+            client.workspaceId(workspaceId);
         }
         if (maxRetries < 0) {
             throw new IllegalArgumentException(

@@ -47,6 +47,8 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
             Pattern.compile(
                     "(?i).*(consumed|already (been )?(used|loaded|claimed)).*", Pattern.DOTALL);
 
+    private static final int ASYNC_AFTER_MS = 10_000;
+
     private final HotdataSinkConfig config;
     private final HotdataClient client;
     private final String jobId;
@@ -161,7 +163,13 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
 
     /** Loads one upload; false when Hotdata says it was consumed already. */
     private boolean load(HotdataUploadedFile file) throws HotdataException {
-        LoadRequest.Builder request = LoadRequest.builder().uploadId(file.uploadId());
+        // Asynchronous with a synchronous window, as Hotdata's own clients load: a long load
+        // whose HTTP request is cut is not abandoned while still holding the database lock.
+        LoadRequest.Builder request =
+                LoadRequest.builder()
+                        .uploadId(file.uploadId())
+                        .async(true)
+                        .asyncAfterMs(ASYNC_AFTER_MS);
         if (file.kind() == HotdataUploadedFile.Kind.DELETES) {
             request.mode(LoadMode.DELETE).key(config.keyColumns());
         } else {

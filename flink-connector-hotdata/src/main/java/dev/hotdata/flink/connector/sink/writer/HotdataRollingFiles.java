@@ -38,6 +38,8 @@ final class HotdataRollingFiles implements Closeable {
     private final List<LocalFile> finished = new ArrayList<>();
     private HotdataParquetFileWriter current;
     private long fileCounter;
+    private long writes;
+    private volatile long peakBufferedBytes;
 
     HotdataRollingFiles(
             HotdataParquetWriterFactory factory,
@@ -55,9 +57,18 @@ final class HotdataRollingFiles implements Closeable {
             current = factory.create(directory.resolve(prefix + "-" + (fileCounter++) + ".parquet"));
         }
         current.write(row);
+        if ((++writes & 1023) == 0) {
+            // sampled: the row group buffered in heap is the writer's only per-row memory
+            peakBufferedBytes = Math.max(peakBufferedBytes, current.bufferedBytes());
+        }
         if (current.estimatedSizeBytes() >= rollingMaxBytes) {
             roll();
         }
+    }
+
+    /** The most heap a row group held, sampled every 1024 rows. */
+    long peakBufferedBytes() {
+        return peakBufferedBytes;
     }
 
     /** Finishes the open file, if any. */

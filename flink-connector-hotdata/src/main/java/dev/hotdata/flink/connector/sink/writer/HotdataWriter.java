@@ -86,6 +86,7 @@ public class HotdataWriter<IN>
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.numBytesSend = metrics.getNumBytesSendCounter();
         this.uploads = metrics.counter("hotdataUploads");
+        metrics.gauge("hotdataPeakBufferedBytes", rows::peakBufferedBytes);
     }
 
     @Override
