@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Passes ids through and fails the task once, at a chosen point of the checkpoint cycle. It is
  * chained with the sink writer, so {@link #snapshotState} runs after the writer's {@code
- * prepareCommit} of the same checkpoint. The "failed once" flag is static because the
- * MiniCluster runs every attempt in this JVM; tests reset it.
+ * prepareCommit} of the same checkpoint. The "failed once" flag is static because the MiniCluster
+ * runs every attempt in this JVM; tests reset it.
  */
 class FailingMapper extends RichMapFunction<Long, Long>
         implements CheckpointedFunction, CheckpointListener {

@@ -5,10 +5,10 @@ import dev.hotdata.local.HotdataLocalServer;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -25,8 +25,8 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The failure matrix: each case injects one failure into a running job and asserts the table
- * ends up holding exactly the input, no duplicate and no loss.
+ * The failure matrix: each case injects one failure into a running job and asserts the table ends
+ * up holding exactly the input, no duplicate and no loss.
  */
 class HotdataSinkFailoverITCase {
 

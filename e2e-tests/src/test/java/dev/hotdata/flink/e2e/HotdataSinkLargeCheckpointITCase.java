@@ -21,8 +21,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two million rows in one commit: the writer rolls Parquet files to disk and holds at most one
- * row group in heap, whatever the size of the checkpoint.
+ * Two million rows in one commit: the writer rolls Parquet files to disk and holds at most one row
+ * group in heap, whatever the size of the checkpoint.
  */
 class HotdataSinkLargeCheckpointITCase {
 

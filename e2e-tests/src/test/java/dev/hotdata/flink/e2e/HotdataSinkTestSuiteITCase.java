@@ -47,7 +47,9 @@ class HotdataSinkTestSuiteITCase extends SinkTestSuiteBase<String> {
 
     @TestSemantics
     CheckpointingMode[] semantics =
-            new CheckpointingMode[] {CheckpointingMode.EXACTLY_ONCE, CheckpointingMode.AT_LEAST_ONCE};
+            new CheckpointingMode[] {
+                CheckpointingMode.EXACTLY_ONCE, CheckpointingMode.AT_LEAST_ONCE
+            };
 
     @TestContext Context.Factory context = new Context.Factory(hotdata);
 

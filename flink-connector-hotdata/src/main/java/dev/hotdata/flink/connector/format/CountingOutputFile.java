@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A local Parquet output file that knows how many bytes reached it, so the writer can tell the
- * heap it buffers (data size minus bytes written) from what is already on disk.
+ * A local Parquet output file that knows how many bytes reached it, so the writer can tell the heap
+ * it buffers (data size minus bytes written) from what is already on disk.
  */
 final class CountingOutputFile implements OutputFile {
 

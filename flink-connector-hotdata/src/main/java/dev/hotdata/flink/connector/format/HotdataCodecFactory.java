@@ -14,9 +14,9 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Parquet page codecs without Hadoop. parquet-java's own {@code CodecFactory} loads codecs
- * through Hadoop's {@code Configurable}; calling zstd-jni, snappy-java and the JDK's GZIP directly
- * keeps Hadoop off the connector's classpath (and out of the SQL jar).
+ * Parquet page codecs without Hadoop. parquet-java's own {@code CodecFactory} loads codecs through
+ * Hadoop's {@code Configurable}; calling zstd-jni, snappy-java and the JDK's GZIP directly keeps
+ * Hadoop off the connector's classpath (and out of the SQL jar).
  */
 final class HotdataCodecFactory implements CompressionCodecFactory {
 

@@ -1,16 +1,16 @@
 package dev.hotdata.flink.connector.format;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.column.ParquetProperties;
-import org.apache.flink.table.data.RowData;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -69,8 +69,7 @@ public final class HotdataParquetWriterFactory implements Serializable {
 
         /** Never called: {@link #withConf(ParquetConfiguration)} keeps Hadoop out. */
         @Override
-        protected WriteSupport<RowData> getWriteSupport(
-                org.apache.hadoop.conf.Configuration conf) {
+        protected WriteSupport<RowData> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
             return writeSupport;
         }
     }

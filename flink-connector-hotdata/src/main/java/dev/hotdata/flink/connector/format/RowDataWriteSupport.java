@@ -25,8 +25,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Writes Flink's internal {@link RowData} straight into Parquet's record consumer, one writer
- * per column built once from the row type, so a row costs no boxing or per-row lookups.
+ * Writes Flink's internal {@link RowData} straight into Parquet's record consumer, one writer per
+ * column built once from the row type, so a row costs no boxing or per-row lookups.
  */
 final class RowDataWriteSupport extends WriteSupport<RowData> {
 
@@ -121,13 +121,11 @@ final class RowDataWriteSupport extends WriteSupport<RowData> {
             case VARCHAR:
                 return (data, pos) ->
                         consumer.addBinary(
-                                Binary.fromConstantByteArray(
-                                        data.getString(pos).toBytes()));
+                                Binary.fromConstantByteArray(data.getString(pos).toBytes()));
             case BINARY:
             case VARBINARY:
                 return (data, pos) ->
-                        consumer.addBinary(
-                                Binary.fromConstantByteArray(data.getBinary(pos)));
+                        consumer.addBinary(Binary.fromConstantByteArray(data.getBinary(pos)));
             case TIME_WITHOUT_TIME_ZONE:
                 // Flink holds TIME as milliseconds of the day
                 return (data, pos) -> consumer.addLong(data.getInt(pos) * 1000L);
@@ -154,8 +152,9 @@ final class RowDataWriteSupport extends WriteSupport<RowData> {
     }
 
     private FieldWriter timestampWriter(String column, int precision) {
-        boolean nanos = HotdataTypeSupport.timestampUnit(precision)
-                == org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit.NANOS;
+        boolean nanos =
+                HotdataTypeSupport.timestampUnit(precision)
+                        == org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit.NANOS;
         return (data, pos) -> {
             TimestampData ts = data.getTimestamp(pos, precision);
             long value;

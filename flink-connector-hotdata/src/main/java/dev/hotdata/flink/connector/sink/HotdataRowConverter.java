@@ -6,9 +6,9 @@ import org.apache.flink.table.data.RowData;
 import java.io.Serializable;
 
 /**
- * Turns a stream element into the {@link RowData} the sink writes, in the layout of the sink's
- * row type. The returned row may be reused by the converter for the next element: the sink
- * consumes it before asking for another.
+ * Turns a stream element into the {@link RowData} the sink writes, in the layout of the sink's row
+ * type. The returned row may be reused by the converter for the next element: the sink consumes it
+ * before asking for another.
  *
  * @param <IN> the stream's element type
  */

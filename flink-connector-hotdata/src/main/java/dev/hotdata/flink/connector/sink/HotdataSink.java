@@ -40,11 +40,11 @@ import java.util.Set;
 /**
  * Writes a stream into a Hotdata table exactly once.
  *
- * <p>Each writer subtask encodes its rows as Parquet on local disk and, before a checkpoint
- * barrier passes, uploads and finalizes the files in Hotdata. An aggregator at parallelism 1
- * gathers a checkpoint's uploads into one committable, and a single committer subtask publishes
- * them with load calls once the checkpoint completes. A restored committable is published again;
- * Hotdata claims an upload once, so a second load of it is recognised as already committed.
+ * <p>Each writer subtask encodes its rows as Parquet on local disk and, before a checkpoint barrier
+ * passes, uploads and finalizes the files in Hotdata. An aggregator at parallelism 1 gathers a
+ * checkpoint's uploads into one committable, and a single committer subtask publishes them with
+ * load calls once the checkpoint completes. A restored committable is published again; Hotdata
+ * claims an upload once, so a second load of it is recognised as already committed.
  *
  * <p>Create it with {@link #builder()}.
  *

@@ -18,8 +18,8 @@ import java.util.UUID;
 
 /**
  * Builds a {@link HotdataSink}. Connection settings fall back to the environment variables all of
- * Hotdata's tools read: {@code HOTDATA_API_URL}, {@code HOTDATA_API_KEY}, {@code
- * HOTDATA_WORKSPACE} and {@code HOTDATA_DATABASE}.
+ * Hotdata's tools read: {@code HOTDATA_API_URL}, {@code HOTDATA_API_KEY}, {@code HOTDATA_WORKSPACE}
+ * and {@code HOTDATA_DATABASE}.
  *
  * <pre>{@code
  * HotdataSink<RowData> sink = HotdataSink.<RowData>builder()
@@ -98,9 +98,8 @@ public class HotdataSinkBuilder<IN> {
     }
 
     /**
-     * The database's name; it must match exactly one database of the workspace, or none when
-     * {@link #setCreateDatabaseIfMissing} is on. Default {@code HOTDATA_DATABASE}, else {@code
-     * flink}.
+     * The database's name; it must match exactly one database of the workspace, or none when {@link
+     * #setCreateDatabaseIfMissing} is on. Default {@code HOTDATA_DATABASE}, else {@code flink}.
      */
     public HotdataSinkBuilder<IN> setDatabase(String databaseName) {
         this.databaseName = databaseName;
@@ -188,8 +187,8 @@ public class HotdataSinkBuilder<IN> {
     }
 
     /**
-     * A stable id for this sink, recorded in the commit log. Default: a random id chosen when
-     * the job is first built and then kept in the sink's state across restores.
+     * A stable id for this sink, recorded in the commit log. Default: a random id chosen when the
+     * job is first built and then kept in the sink's state across restores.
      */
     public HotdataSinkBuilder<IN> setSinkId(String sinkId) {
         this.sinkId = sinkId;
@@ -224,10 +223,7 @@ public class HotdataSinkBuilder<IN> {
                     "retry backoff must be positive, but was " + retryBackoff + ".");
         }
         client.retryPolicy(
-                RetryPolicy.builder()
-                        .maxRetries(maxRetries)
-                        .initialBackoff(retryBackoff)
-                        .build());
+                RetryPolicy.builder().maxRetries(maxRetries).initialBackoff(retryBackoff).build());
         client.allowPlainHttp(allowPlainHttp);
         HotdataClientConfig clientConfig = client.build();
 

@@ -187,7 +187,9 @@ public final class HotdataTableLayout implements Serializable {
             return sortedBy(column, "asc", null);
         }
 
-        /** Sorts by the column; {@code direction} asc or desc, {@code nulls} first, last or null. */
+        /**
+         * Sorts by the column; {@code direction} asc or desc, {@code nulls} first, last or null.
+         */
         public Builder sortedBy(String column, String direction, String nulls) {
             String d = normalize(direction);
             if (!d.equals("asc") && !d.equals("desc")) {

@@ -45,7 +45,9 @@ class HotdataTypeSupportTest {
                 "span",
                 "INTERVAL");
         assertRejected(
-                one("months", new YearMonthIntervalType(YearMonthIntervalType.YearMonthResolution.MONTH)),
+                one(
+                        "months",
+                        new YearMonthIntervalType(YearMonthIntervalType.YearMonthResolution.MONTH)),
                 "months",
                 "INTERVAL");
         assertRejected(one("zoned", new ZonedTimestampType(3)), "zoned", "TIME ZONE");
@@ -102,7 +104,9 @@ class HotdataTypeSupportTest {
         assertThat(schema.getType("d18").asPrimitiveType().getPrimitiveTypeName())
                 .isEqualTo(PrimitiveType.PrimitiveTypeName.INT64);
         assertThat(schema.getType("d38").asPrimitiveType().getTypeLength()).isEqualTo(16);
-        assertThat(schema.getType("id").isRepetition(org.apache.parquet.schema.Type.Repetition.REQUIRED))
+        assertThat(
+                        schema.getType("id")
+                                .isRepetition(org.apache.parquet.schema.Type.Repetition.REQUIRED))
                 .isTrue();
         assertThat(HotdataTypeSupport.decimalBytes(10)).isEqualTo(5);
         assertThat(HotdataTypeSupport.decimalBytes(38)).isEqualTo(16);

@@ -15,7 +15,8 @@ class HotdataTableLayoutTest {
                         .partitionBy("ts", "month")
                         .sortedBy("id", "DESC", "last")
                         .build();
-        assertThat(layout.partitionBy()).extracting(HotdataTableLayout.PartitionKey::transform)
+        assertThat(layout.partitionBy())
+                .extracting(HotdataTableLayout.PartitionKey::transform)
                 .containsExactly("year", "month");
         assertThat(layout.sortedBy().get(0).direction()).isEqualTo("desc");
         assertThat(layout.sortedBy().get(0).nulls()).isEqualTo("last");

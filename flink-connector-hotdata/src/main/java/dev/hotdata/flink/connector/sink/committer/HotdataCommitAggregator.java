@@ -3,10 +3,10 @@ package dev.hotdata.flink.connector.sink.committer;
 import dev.hotdata.flink.connector.sink.writer.HotdataWriteResult;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
 import org.apache.flink.streaming.api.connector.sink2.CommittableSummary;
 import org.apache.flink.streaming.api.connector.sink2.CommittableWithLineage;
-import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -18,15 +18,16 @@ import java.util.List;
 /**
  * Runs at parallelism 1 between the writers and the committers and merges every writer subtask's
  * uploads of a checkpoint into one {@link HotdataCommittable}, so that exactly one committer
- * subtask issues the loads, in checkpoint order. Hotdata locks a whole database per load, so
- * loads raced from several subtasks would only collide.
+ * subtask issues the loads, in checkpoint order. Hotdata locks a whole database per load, so loads
+ * raced from several subtasks would only collide.
  *
  * <p>The writers emit their results before forwarding the barrier, and unaligned checkpoints are
  * disabled on sink edges, so when {@link #prepareSnapshotPreBarrier} runs every result of that
  * checkpoint has arrived. Nothing is buffered across a barrier, hence no operator state.
  */
 @Internal
-public class HotdataCommitAggregator extends AbstractStreamOperator<CommittableMessage<HotdataCommittable>>
+public class HotdataCommitAggregator
+        extends AbstractStreamOperator<CommittableMessage<HotdataCommittable>>
         implements OneInputStreamOperator<
                         CommittableMessage<HotdataWriteResult>,
                         CommittableMessage<HotdataCommittable>>,

@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The {@code _flink_commits} table in the target database: one row per sink, table and
- * checkpoint, appended after the checkpoint's loads. It shows an operator what landed and lets a
- * restored committer skip checkpoints known to be committed. It is advisory: Hotdata has no
- * multi-table atomic load, so exactly-once rests on the one-time claim of each upload.
+ * The {@code _flink_commits} table in the target database: one row per sink, table and checkpoint,
+ * appended after the checkpoint's loads. It shows an operator what landed and lets a restored
+ * committer skip checkpoints known to be committed. It is advisory: Hotdata has no multi-table
+ * atomic load, so exactly-once rests on the one-time claim of each upload.
  */
 @Internal
 final class HotdataCommitLog {
@@ -29,8 +29,7 @@ final class HotdataCommitLog {
     static final String TABLE = HotdataSinkConfig.COMMIT_LOG_TABLE;
 
     private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'")
-                    .withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'").withZone(ZoneOffset.UTC);
 
     private static final Map<String, String> COLUMNS = new LinkedHashMap<>();
 
@@ -56,8 +55,8 @@ final class HotdataCommitLog {
     }
 
     /**
-     * The highest checkpoint id logged for this sink and table, or -1 when none is (including
-     * when the log table does not exist yet).
+     * The highest checkpoint id logged for this sink and table, or -1 when none is (including when
+     * the log table does not exist yet).
      */
     long lastCommittedCheckpoint(String sinkId) throws HotdataException {
         String sql =

@@ -28,14 +28,14 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Publishes a checkpoint's uploads with load calls, in checkpoint order, from the single
- * committing subtask the aggregator feeds.
+ * Publishes a checkpoint's uploads with load calls, in checkpoint order, from the single committing
+ * subtask the aggregator feeds.
  *
- * <p>Flink commits the restored checkpoint again on every restore, so a commit must be
- * idempotent. Hotdata claims an upload once: a second load of the same upload is refused as
- * consumed, which here means "already published". Transient errors are retried with back-off by
- * the client; terminal ones fail the job with the server's code and message and leave the
- * committable in Flink's state for the next attempt. Nothing is ever dropped.
+ * <p>Flink commits the restored checkpoint again on every restore, so a commit must be idempotent.
+ * Hotdata claims an upload once: a second load of the same upload is refused as consumed, which
+ * here means "already published". Transient errors are retried with back-off by the client;
+ * terminal ones fail the job with the server's code and message and leave the committable in
+ * Flink's state for the next attempt. Nothing is ever dropped.
  */
 @Internal
 public class HotdataCommitter implements Committer<HotdataCommittable> {

@@ -24,10 +24,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The database and table a sink publishes into, resolved once per committer: the database by id,
- * or by name (exactly one match, else created when allowed), and the table declared with its key
- * and layout. Tables are added in place; a deleted (tombstoned) table is reported, never
- * recreated under the same name.
+ * The database and table a sink publishes into, resolved once per committer: the database by id, or
+ * by name (exactly one match, else created when allowed), and the table declared with its key and
+ * layout. Tables are added in place; a deleted (tombstoned) table is reported, never recreated
+ * under the same name.
  */
 @Internal
 final class HotdataTarget {
@@ -104,13 +104,15 @@ final class HotdataTarget {
                         .schemas(
                                 Collections.singletonList(
                                         new SchemaDeclaration(
-                                                config.schema(),
-                                                Collections.singletonList(table))))
+                                                config.schema(), Collections.singletonList(table))))
                         .build());
     }
 
     private static void declareTable(
-            HotdataClient client, HotdataSinkConfig config, String databaseId, TableDeclaration table)
+            HotdataClient client,
+            HotdataSinkConfig config,
+            String databaseId,
+            TableDeclaration table)
             throws HotdataException, HotdataTargetException {
         try {
             client.addTable(databaseId, config.schema(), table);

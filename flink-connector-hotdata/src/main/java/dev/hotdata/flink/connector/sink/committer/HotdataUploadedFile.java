@@ -10,8 +10,7 @@ import java.util.Objects;
 
 /**
  * A finalized Hotdata upload waiting to be published: what a writer hands to the committer. It
- * names the upload by id only, never a local path, because local disk is not part of a
- * checkpoint.
+ * names the upload by id only, never a local path, because local disk is not part of a checkpoint.
  */
 @Internal
 public final class HotdataUploadedFile implements Serializable {

@@ -54,7 +54,8 @@ final class HotdataRollingFiles implements Closeable {
 
     void write(RowData row) throws IOException {
         if (current == null) {
-            current = factory.create(directory.resolve(prefix + "-" + (fileCounter++) + ".parquet"));
+            current =
+                    factory.create(directory.resolve(prefix + "-" + (fileCounter++) + ".parquet"));
         }
         current.write(row);
         if ((++writes & 1023) == 0) {

@@ -77,8 +77,7 @@ public class HotdataWriter<IN>
         this.localDirectory = Files.createTempDirectory("hotdata-sink-" + subtask + "-");
         this.rows =
                 new HotdataRollingFiles(
-                        new HotdataParquetWriterFactory(
-                                config.rowType(), config.parquetOptions()),
+                        new HotdataParquetWriterFactory(config.rowType(), config.parquetOptions()),
                         localDirectory,
                         "rows",
                         config.rollingMaxBytes());

@@ -5,9 +5,9 @@ import org.apache.flink.annotation.Internal;
 import java.util.Objects;
 
 /**
- * A writer's checkpointed state: the sink's stable id. It outlives job ids (a job resubmitted
- * from a savepoint keeps it), so the commit log can tell this sink's commits apart from others'.
- * Nothing else is needed: everything uploaded before a barrier travels as a committable.
+ * A writer's checkpointed state: the sink's stable id. It outlives job ids (a job resubmitted from
+ * a savepoint keeps it), so the commit log can tell this sink's commits apart from others'. Nothing
+ * else is needed: everything uploaded before a barrier travels as a committable.
  */
 @Internal
 public final class HotdataWriterState {

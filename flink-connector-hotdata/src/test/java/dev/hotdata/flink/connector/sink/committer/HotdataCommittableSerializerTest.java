@@ -26,8 +26,7 @@ class HotdataCommittableSerializerTest {
                                         "upld_b", HotdataUploadedFile.Kind.DELETES, 3, 77)));
 
         HotdataCommittable copy =
-                serializer.deserialize(
-                        serializer.getVersion(), serializer.serialize(committable));
+                serializer.deserialize(serializer.getVersion(), serializer.serialize(committable));
 
         assertThat(copy).isEqualTo(committable);
         assertThat(copy.rowCount()).isEqualTo(13);
@@ -37,8 +36,7 @@ class HotdataCommittableSerializerTest {
 
     @Test
     void roundTripsAnEmptyFileList() throws IOException {
-        HotdataCommittable committable =
-                new HotdataCommittable("s", 1L, Collections.emptyList());
+        HotdataCommittable committable = new HotdataCommittable("s", 1L, Collections.emptyList());
         assertThat(serializer.deserialize(1, serializer.serialize(committable)))
                 .isEqualTo(committable);
     }
@@ -51,8 +49,7 @@ class HotdataCommittableSerializerTest {
                         "s",
                         7L,
                         Collections.singletonList(
-                                new HotdataUploadedFile(
-                                        "u", HotdataUploadedFile.Kind.ROWS, 2, 5)));
+                                new HotdataUploadedFile("u", HotdataUploadedFile.Kind.ROWS, 2, 5)));
         byte[] pinned = {
             0, 1, 's', 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 1, 0, 1, 'u', 0, 0, 0, 0, 0, 0, 0, 0, 2, 0,
             0, 0, 0, 0, 0, 0, 5
