@@ -1,0 +1,124 @@
+package dev.hotdata.local;
+
+import dev.hotdata.local.api.ServerSettings;
+import dev.hotdata.local.catalog.Catalog;
+import dev.hotdata.local.catalog.InformationSchema;
+import dev.hotdata.local.engine.Engine;
+import dev.hotdata.local.fault.FaultInjector;
+import dev.hotdata.local.fault.RequestLog;
+import dev.hotdata.local.http.HttpApi;
+import dev.hotdata.local.jobs.JobService;
+import dev.hotdata.local.load.LoadService;
+import dev.hotdata.local.load.WriteLocks;
+import dev.hotdata.local.query.QueryService;
+import dev.hotdata.local.store.DataLayout;
+import dev.hotdata.local.store.StateStore;
+import dev.hotdata.local.upload.UploadService;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One running incarnation of the server: state loaded from the data directory, services, HTTP
+ * listener and thread pools. {@link HotdataLocalServer#restart()} replaces it by a fresh one.
+ */
+final class LocalCore {
+    private final HttpServer http;
+    private final ExecutorService httpPool;
+    private final ExecutorService jobPool;
+    private final ExecutorService queryPool;
+    private final ScheduledExecutorService scheduler;
+    private final WriteLocks locks = new WriteLocks();
+
+    LocalCore(
+            String host,
+            int port,
+            Path dataDir,
+            ServerSettings settings,
+            FaultInjector faults,
+            RequestLog log)
+            throws IOException {
+        StateStore store = new StateStore(dataDir);
+        DataLayout layout = new DataLayout(dataDir);
+        store.read(
+                st -> {
+                    layout.sweep(st);
+                    return null;
+                });
+        scheduler = Executors.newSingleThreadScheduledExecutor(daemon("hotdata-local-scheduler"));
+        jobPool = Executors.newFixedThreadPool(4, daemon("hotdata-local-job"));
+        queryPool = Executors.newFixedThreadPool(4, daemon("hotdata-local-query"));
+        httpPool = Executors.newFixedThreadPool(32, daemon("hotdata-local-http"));
+        Engine engine = new Engine(layout, 2);
+        Catalog catalog = new Catalog(store, layout, scheduler);
+        UploadService uploads = new UploadService(store, layout, settings);
+        JobService jobs = new JobService(store, jobPool);
+        LoadService loads =
+                new LoadService(store, engine, uploads, jobs, locks, settings, scheduler);
+        QueryService queries = new QueryService(store, engine, settings, queryPool, scheduler);
+        HttpApi api =
+                new HttpApi(
+                        settings,
+                        faults,
+                        log,
+                        catalog,
+                        new InformationSchema(store),
+                        uploads,
+                        loads,
+                        queries,
+                        jobs);
+        http = HttpServer.create(new InetSocketAddress(host, port), 128);
+        http.createContext("/", api);
+        http.setExecutor(httpPool);
+    }
+
+    void start() {
+        http.start();
+    }
+
+    int port() {
+        return http.getAddress().getPort();
+    }
+
+    WriteLocks locks() {
+        return locks;
+    }
+
+    /**
+     * Stops listening and the pools; running work is interrupted (like a crash, minus the disk).
+     */
+    void stop() {
+        http.stop(0);
+        for (ExecutorService pool :
+                new ExecutorService[] {httpPool, jobPool, queryPool, scheduler}) {
+            pool.shutdownNow();
+        }
+        for (ExecutorService pool :
+                new ExecutorService[] {httpPool, jobPool, queryPool, scheduler}) {
+            try {
+                pool.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,105 @@
+package dev.hotdata.local.api;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings shared by the server's components. The mutable ones (presign TTL, result delay) are
+ * changed at run time by the fault injector and survive a restart.
+ */
+public final class ServerSettings {
+    public static final long MIB = 1024L * 1024L;
+
+    private final String apiKey;
+    private final List<String> workspaces;
+    private final Duration uploadTtl;
+    private final long minPartSize;
+    private final long singleUploadMaxBytes;
+    private final long maxUploadBytes;
+    private final long inlineMaxBytes;
+    private volatile Duration presignTtl;
+    private volatile Duration resultDelay = Duration.ZERO;
+    private volatile String endpoint;
+
+    public ServerSettings(
+            String apiKey,
+            List<String> workspaces,
+            Duration presignTtl,
+            Duration uploadTtl,
+            long minPartSize,
+            long singleUploadMaxBytes,
+            long maxUploadBytes,
+            long inlineMaxBytes) {
+        this.apiKey = apiKey;
+        this.workspaces = workspaces;
+        this.presignTtl = presignTtl;
+        this.uploadTtl = uploadTtl;
+        this.minPartSize = minPartSize;
+        this.singleUploadMaxBytes = singleUploadMaxBytes;
+        this.maxUploadBytes = maxUploadBytes;
+        this.inlineMaxBytes = inlineMaxBytes;
+    }
+
+    /** Constant-time comparison with the configured key (the key itself is never exposed). */
+    public boolean keyMatches(String candidate) {
+        if (candidate == null) {
+            return false;
+        }
+        return java.security.MessageDigest.isEqual(
+                apiKey.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                candidate.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public List<String> workspaces() {
+        return workspaces;
+    }
+
+    public Duration presignTtl() {
+        return presignTtl;
+    }
+
+    public void presignTtl(Duration ttl) {
+        this.presignTtl = ttl;
+    }
+
+    public Duration uploadTtl() {
+        return uploadTtl;
+    }
+
+    public long minPartSize() {
+        return minPartSize;
+    }
+
+    public long singleUploadMaxBytes() {
+        return singleUploadMaxBytes;
+    }
+
+    public long maxUploadBytes() {
+        return maxUploadBytes;
+    }
+
+    public long inlineMaxBytes() {
+        return inlineMaxBytes;
+    }
+
+    public Duration resultDelay() {
+        return resultDelay;
+    }
+
+    public void resultDelay(Duration d) {
+        this.resultDelay = d;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public void endpoint(String endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerSettings{workspaces=" + workspaces + ", apiKey=<redacted>}";
+    }
+}

@@ -1,0 +1,184 @@
+package dev.hotdata.local.fault;
+
+import dev.hotdata.local.api.ServerSettings;
+import dev.hotdata.local.load.WriteLocks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Scriptable faults for tests: failing, delaying or "apply then drop" the next N matching requests,
+ * holding a database's write lock, expiring presigned URLs, slowing result persistence. Rules match
+ * the HTTP method ({@code null} or {@code "*"} = any) and a regex that must match the whole request
+ * path (no query string). Survives {@code restart()}.
+ */
+public final class FaultInjector {
+    /** Pass as {@code times} for a rule that never runs out. */
+    public static final int ALWAYS = Integer.MAX_VALUE;
+
+    private final List<FaultRule> rules = new CopyOnWriteArrayList<>();
+    private final Supplier<WriteLocks> locks;
+    private final ServerSettings settings;
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "hotdata-local-faults");
+                        t.setDaemon(true);
+                        return t;
+                    });
+
+    public FaultInjector(Supplier<WriteLocks> locks, ServerSettings settings) {
+        this.locks = locks;
+        this.settings = settings;
+    }
+
+    /** The next {@code times} matching requests answer {@code status} with a JSON error. */
+    public FaultRule failNext(int times, String method, String pathRegex, int status) {
+        return failNext(times, method, pathRegex, status, null, null);
+    }
+
+    /**
+     * Like {@link #failNext(int, String, String, int)}, with a {@code Retry-After} header (seconds,
+     * may be null) and an {@code error.code} (null = derived from the status).
+     */
+    public FaultRule failNext(
+            int times,
+            String method,
+            String pathRegex,
+            int status,
+            Integer retryAfterSeconds,
+            String errorCode) {
+        return add(
+                new FaultRule(
+                        FaultRule.Kind.FAIL,
+                        times,
+                        method,
+                        pathRegex,
+                        status,
+                        retryAfterSeconds,
+                        errorCode,
+                        null));
+    }
+
+    /** The next {@code times} matching requests are delayed before they run. */
+    public FaultRule delayNext(int times, String method, String pathRegex, Duration delay) {
+        return add(
+                new FaultRule(
+                        FaultRule.Kind.DELAY, times, method, pathRegex, 0, null, null, delay));
+    }
+
+    /**
+     * The next {@code times} matching requests are fully applied, then the connection is cut: the
+     * status line and headers (with a Content-Length) are sent, the body is not.
+     */
+    public FaultRule dropAfterApply(int times, String method, String pathRegex) {
+        return add(
+                new FaultRule(
+                        FaultRule.Kind.DROP_AFTER_APPLY,
+                        times,
+                        method,
+                        pathRegex,
+                        0,
+                        null,
+                        null,
+                        null));
+    }
+
+    /** Takes the database's write lock until {@link LockHold#release()} (waits up to 30 s). */
+    public LockHold holdLock(String databaseId) {
+        WriteLocks l = locks.get();
+        try {
+            if (!l.acquire(databaseId, 30_000)) {
+                throw new IllegalStateException(
+                        "write lock of " + databaseId + " not free in 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        return new LockHold(databaseId, () -> l.release(databaseId));
+    }
+
+    /** Takes the database's write lock and releases it after {@code duration}. */
+    public LockHold holdLock(String databaseId, Duration duration) {
+        LockHold hold = holdLock(databaseId);
+        timer.schedule(hold::release, duration.toMillis(), TimeUnit.MILLISECONDS);
+        return hold;
+    }
+
+    /** Lifetime of presigned storage URLs minted from now on (e.g. 1 ms to make them expire). */
+    public void presignTtl(Duration ttl) {
+        settings.presignTtl(ttl);
+    }
+
+    /** Query results stay {@code processing} this long before becoming {@code ready}. */
+    public void resultDelay(Duration delay) {
+        settings.resultDelay(delay);
+    }
+
+    /** Removes all rules (held locks stay held until released). */
+    public void clear() {
+        for (FaultRule r : rules) {
+            r.cancel();
+        }
+        rules.clear();
+    }
+
+    /** The rules still armed. */
+    public List<FaultRule> rules() {
+        List<FaultRule> out = new ArrayList<>();
+        for (FaultRule r : rules) {
+            if (r.remaining() > 0) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** What applies to one request: consumed matching rules, in registration order. */
+    public Decision decide(String method, String path) {
+        Decision d = new Decision();
+        for (FaultRule r : rules) {
+            if (r.kind() == FaultRule.Kind.FAIL && d.fail != null) {
+                continue;
+            }
+            if (r.kind() == FaultRule.Kind.DROP_AFTER_APPLY && d.drop) {
+                continue;
+            }
+            if (!r.tryApply(method, path)) {
+                continue;
+            }
+            switch (r.kind()) {
+                case FAIL:
+                    d.fail = r;
+                    break;
+                case DELAY:
+                    d.delayMillis += r.delay().toMillis();
+                    break;
+                default:
+                    d.drop = true;
+                    break;
+            }
+        }
+        rules.removeIf(r -> r.remaining() <= 0);
+        return d;
+    }
+
+    private FaultRule add(FaultRule r) {
+        rules.add(r);
+        return r;
+    }
+
+    /** Internal: the faults that apply to one request. */
+    public static final class Decision {
+        public FaultRule fail;
+        public long delayMillis;
+        public boolean drop;
+    }
+}

@@ -1,0 +1,563 @@
+package dev.hotdata.local.http;
+
+import dev.hotdata.local.api.ApiException;
+import dev.hotdata.local.api.Json;
+import dev.hotdata.local.api.ServerSettings;
+import dev.hotdata.local.catalog.Catalog;
+import dev.hotdata.local.catalog.InformationSchema;
+import dev.hotdata.local.fault.FaultInjector;
+import dev.hotdata.local.fault.FaultRule;
+import dev.hotdata.local.fault.RequestLog;
+import dev.hotdata.local.fault.RequestLogEntry;
+import dev.hotdata.local.jobs.JobService;
+import dev.hotdata.local.load.LoadService;
+import dev.hotdata.local.query.QueryService;
+import dev.hotdata.local.query.ResultResponse;
+import dev.hotdata.local.upload.StorageError;
+import dev.hotdata.local.upload.UploadService;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+
+/**
+ * The HTTP front: routing, authentication, fault injection, the request log and the mapping of
+ * exceptions to the error envelope {@code {"error":{"code","message"}}}.
+ */
+public final class HttpApi implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    private final ServerSettings settings;
+    private final FaultInjector faults;
+    private final RequestLog log;
+    private final List<Route> routes = new ArrayList<>();
+
+    public HttpApi(
+            ServerSettings settings,
+            FaultInjector faults,
+            RequestLog log,
+            Catalog catalog,
+            InformationSchema infoSchema,
+            UploadService uploads,
+            LoadService loads,
+            QueryService queries,
+            JobService jobs) {
+        this.settings = settings;
+        this.faults = faults;
+        this.log = log;
+        Route.Scope api = Route.Scope.API;
+
+        // databases
+        route(
+                "POST",
+                "/v1/databases",
+                api,
+                r -> Response.json(201, catalog.createDatabase(r.workspace, r.json())));
+        route(
+                "GET",
+                "/v1/databases",
+                api,
+                r ->
+                        Response.json(
+                                200,
+                                catalog.listDatabases(
+                                        r.workspace,
+                                        r.query("search"),
+                                        intParam(r, "limit"),
+                                        r.query("cursor"))));
+        route(
+                "GET",
+                "/v1/databases/{id}",
+                api,
+                r -> Response.json(200, catalog.getDatabase(r.workspace, r.param(0))));
+        route(
+                "DELETE",
+                "/v1/databases/{id}",
+                api,
+                r -> {
+                    catalog.deleteDatabase(r.workspace, r.param(0));
+                    return Response.empty(204);
+                });
+        // schemas and tables, both scopes
+        for (String scope : new String[] {"databases", "connections"}) {
+            boolean byConn = scope.equals("connections");
+            route(
+                    "POST",
+                    "/v1/" + scope + "/{id}/schemas",
+                    api,
+                    r ->
+                            Response.json(
+                                    201,
+                                    catalog.addSchema(r.workspace, r.param(0), byConn, r.json())));
+            route(
+                    "POST",
+                    "/v1/" + scope + "/{id}/schemas/{schema}/tables",
+                    api,
+                    r ->
+                            Response.json(
+                                    201,
+                                    catalog.addTable(
+                                            r.workspace,
+                                            r.param(0),
+                                            byConn,
+                                            r.param(1),
+                                            r.json())));
+            route(
+                    "POST",
+                    "/v1/" + scope + "/{id}/schemas/{schema}/tables/{table}/loads",
+                    api,
+                    r -> {
+                        LoadService.Outcome o =
+                                loads.load(
+                                        r.workspace,
+                                        r.param(0),
+                                        byConn,
+                                        r.param(1),
+                                        r.param(2),
+                                        r.json());
+                        return Response.json(o.status, o.body);
+                    });
+        }
+        route(
+                "DELETE",
+                "/v1/connections/{id}/schemas/{schema}/tables/{table}",
+                api,
+                r -> {
+                    catalog.deleteTable(r.workspace, r.param(0), r.param(1), r.param(2));
+                    return Response.empty(204);
+                });
+        // uploads
+        route(
+                "POST",
+                "/v1/uploads",
+                api,
+                r -> Response.json(201, uploads.create(r.workspace, r.json())));
+        route(
+                "POST",
+                "/v1/uploads/{id}/parts",
+                api,
+                r ->
+                        Response.json(
+                                200,
+                                uploads.mintParts(
+                                        r.workspace,
+                                        r.param(0),
+                                        r.header("X-Upload-Finalize-Token"),
+                                        r.json())));
+        route(
+                "POST",
+                "/v1/uploads/{id}/finalize",
+                api,
+                r ->
+                        Response.json(
+                                200,
+                                uploads.finalizeUpload(
+                                        r.workspace,
+                                        r.param(0),
+                                        r.header("X-Upload-Finalize-Token"),
+                                        r.json())));
+        route("PUT", "/_storage/{id}/{part}", Route.Scope.STORAGE, r -> storagePut(uploads, r));
+        // jobs
+        route(
+                "GET",
+                "/v1/jobs/{id}",
+                api,
+                r -> Response.json(200, jobs.get(r.workspace, r.param(0))));
+        route(
+                "GET",
+                "/v1/jobs",
+                api,
+                r -> {
+                    Integer limit = intParam(r, "limit");
+                    Integer offset = intParam(r, "offset");
+                    return Response.json(
+                            200,
+                            jobs.list(
+                                    r.workspace,
+                                    r.query("job_type"),
+                                    r.query("status"),
+                                    limit == null ? 50 : Math.max(1, limit),
+                                    offset == null ? 0 : Math.max(0, offset)));
+                });
+        // queries and results
+        route(
+                "POST",
+                "/v1/query",
+                api,
+                r -> {
+                    QueryService.Outcome o =
+                            queries.query(r.workspace, r.header("X-Database-Id"), r.json());
+                    return Response.json(o.status, o.body);
+                });
+        route(
+                "GET",
+                "/v1/query-runs/{id}",
+                api,
+                r ->
+                        Response.json(
+                                200,
+                                queries.queryRun(
+                                        r.workspace, r.header("X-Database-Id"), r.param(0))));
+        route(
+                "GET",
+                "/v1/results/{id}",
+                api,
+                r -> {
+                    ResultResponse rr =
+                            queries.result(
+                                    r.workspace,
+                                    r.header("X-Database-Id"),
+                                    r.param(0),
+                                    r.query("format"),
+                                    r.header("Accept"),
+                                    r.query("offset"),
+                                    r.query("limit"));
+                    Response resp = new Response(rr.status, rr.contentType, rr.body);
+                    resp.headers.putAll(rr.headers);
+                    return resp;
+                });
+        route(
+                "GET",
+                "/v1/information_schema",
+                api,
+                r ->
+                        Response.json(
+                                200,
+                                infoSchema.list(
+                                        r.workspace,
+                                        r.query("connection_id"),
+                                        r.query("schema"),
+                                        r.query("table"),
+                                        "true".equalsIgnoreCase(r.query("include_columns")),
+                                        r.query("limit"),
+                                        r.query("cursor"))));
+        // control
+        route("POST", "/_local/faults", Route.Scope.CONTROL, this::addFault);
+        route(
+                "DELETE",
+                "/_local/faults",
+                Route.Scope.CONTROL,
+                r -> {
+                    faults.clear();
+                    return Response.empty(204);
+                });
+        route("GET", "/_local/requests", Route.Scope.CONTROL, this::requests);
+    }
+
+    private void route(String method, String template, Route.Scope scope, Route.Handler h) {
+        routes.add(new Route(method, template, scope, h));
+    }
+
+    @Override
+    public void handle(HttpExchange ex) throws IOException {
+        String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
+        String path = ex.getRequestURI().getPath();
+        String rawQuery = ex.getRequestURI().getRawQuery();
+        byte[] body = ex.getRequestBody().readAllBytes();
+        FaultInjector.Decision d =
+                path.startsWith("/_local/")
+                        ? new FaultInjector.Decision()
+                        : faults.decide(method, path);
+        Response resp;
+        try {
+            if (d.delayMillis > 0) {
+                Thread.sleep(d.delayMillis);
+            }
+            if (d.fail != null) {
+                resp = injected(d.fail, path);
+            } else {
+                resp = dispatch(method, path, rawQuery, ex, body);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            resp = Response.error(503, "SERVICE_UNAVAILABLE", "server shutting down", null);
+        }
+        boolean dropped = d.drop;
+        try {
+            send(ex, resp, dropped);
+        } finally {
+            log.add(
+                    new RequestLogEntry(
+                            System.currentTimeMillis(),
+                            method,
+                            path,
+                            rawQuery,
+                            resp.status,
+                            body.length,
+                            dropped,
+                            resp.errorCode));
+        }
+    }
+
+    private Response dispatch(
+            String method, String path, String rawQuery, HttpExchange ex, byte[] body) {
+        try {
+            Route match = null;
+            List<String> params = new ArrayList<>();
+            boolean pathKnown = false;
+            for (Route r : routes) {
+                Matcher m = r.pattern.matcher(path);
+                if (!m.matches()) {
+                    continue;
+                }
+                pathKnown = true;
+                if (r.method.equals(method)) {
+                    match = r;
+                    for (int i = 1; i <= m.groupCount(); i++) {
+                        params.add(m.group(i));
+                    }
+                    break;
+                }
+            }
+            Route.Scope scope =
+                    match != null
+                            ? match.scope
+                            : path.startsWith("/_storage/") ? Route.Scope.STORAGE : Route.Scope.API;
+            Request req = new Request(method, path, rawQuery, ex.getRequestHeaders(), body, params);
+            if (scope == Route.Scope.STORAGE) {
+                if (req.header("Authorization") != null || req.header("X-Workspace-Id") != null) {
+                    throw new StorageError(
+                            403,
+                            "SignatureDoesNotMatch",
+                            "Presigned URLs must not carry Authorization or X-Workspace-Id headers");
+                }
+            } else {
+                authenticate(req, scope);
+            }
+            if (match == null) {
+                if (pathKnown) {
+                    throw new ApiException(
+                            405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + path);
+                }
+                throw ApiException.notFound("NOT_FOUND", "no route for " + method + " " + path);
+            }
+            return match.handler.handle(req);
+        } catch (ApiException e) {
+            return Response.error(e.status(), e.code(), e.getMessage(), e.retryAfterSeconds());
+        } catch (StorageError e) {
+            return Response.xml(e.status(), e.code(), e.xml());
+        } catch (Exception e) {
+            LOG.warn("{} {} failed", method, path, e);
+            return Response.error(
+                    500, "INTERNAL_SERVER_ERROR", String.valueOf(e.getMessage()), null);
+        }
+    }
+
+    private void authenticate(Request req, Route.Scope scope) {
+        String auth = req.header("Authorization");
+        String token = null;
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            token = auth.substring(7).trim();
+        }
+        if (!settings.keyMatches(token)) {
+            throw new ApiException(401, "UNAUTHORIZED", "missing or invalid bearer token");
+        }
+        if (scope == Route.Scope.CONTROL) {
+            return;
+        }
+        String ws = req.header("X-Workspace-Id");
+        if (ws == null) {
+            throw ApiException.notFound(
+                    "WORKSPACE_NOT_FOUND", "the X-Workspace-Id header is required");
+        }
+        if (!settings.workspaces().contains(ws)) {
+            throw ApiException.notFound("WORKSPACE_NOT_FOUND", "workspace '" + ws + "' not found");
+        }
+        req.workspace = ws;
+    }
+
+    private static Response injected(FaultRule rule, String path) {
+        String code = rule.errorCode() != null ? rule.errorCode() : defaultCode(rule.status());
+        if (path.startsWith("/_storage/")) {
+            Response r =
+                    Response.xml(
+                            rule.status(),
+                            code,
+                            new StorageError(rule.status(), code, "injected fault").xml());
+            if (rule.retryAfterSeconds() != null) {
+                r.header("Retry-After", Integer.toString(rule.retryAfterSeconds()));
+            }
+            return r;
+        }
+        return Response.error(
+                rule.status(), code, "injected fault (hotdata-local)", rule.retryAfterSeconds());
+    }
+
+    private static String defaultCode(int status) {
+        switch (status) {
+            case 400:
+                return "BAD_REQUEST";
+            case 401:
+                return "UNAUTHORIZED";
+            case 403:
+                return "ACCESS_DENIED";
+            case 404:
+                return "NOT_FOUND";
+            case 409:
+                return "CONFLICT";
+            case 429:
+                return "OVERLOADED";
+            case 502:
+                return "BAD_GATEWAY";
+            case 503:
+                return "SERVICE_UNAVAILABLE";
+            case 504:
+                return "GATEWAY_TIMEOUT";
+            default:
+                return status >= 500 ? "INTERNAL_SERVER_ERROR" : "ERROR";
+        }
+    }
+
+    /**
+     * Sends the response. For a dropped response the headers promise a body that never comes: the
+     * exchange is closed after the headers, so the client sees the connection end mid-response.
+     */
+    private static void send(HttpExchange ex, Response resp, boolean drop) throws IOException {
+        if (resp.contentType != null) {
+            ex.getResponseHeaders().set("Content-Type", resp.contentType);
+        }
+        for (Map.Entry<String, String> h : resp.headers.entrySet()) {
+            ex.getResponseHeaders().set(h.getKey(), h.getValue());
+        }
+        if (drop) {
+            int status = resp.body.length == 0 ? 200 : resp.status;
+            long promised = Math.max(resp.body.length, 1) + 1024;
+            ex.sendResponseHeaders(status, promised);
+            try {
+                ex.getResponseBody().flush();
+            } catch (IOException ignored) {
+                // connection already gone
+            }
+            ex.close();
+            return;
+        }
+        if (resp.status == 204 || resp.body.length == 0) {
+            ex.sendResponseHeaders(resp.status, -1);
+            ex.close();
+            return;
+        }
+        ex.sendResponseHeaders(resp.status, resp.body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(resp.body);
+        }
+    }
+
+    private static Response storagePut(UploadService uploads, Request r) {
+        int part;
+        long expires;
+        try {
+            part = Integer.parseInt(r.param(1));
+            expires = Long.parseLong(r.query.getOrDefault("expires", "0"));
+        } catch (NumberFormatException e) {
+            throw new StorageError(403, "SignatureDoesNotMatch", "malformed presigned URL");
+        }
+        String etag = uploads.put(r.param(0), part, expires, r.query("sig"), r.body);
+        return Response.empty(200).header("ETag", etag);
+    }
+
+    /** {@code POST /_local/faults}: the JSON form of {@link FaultInjector}. */
+    private Response addFault(Request r) {
+        JsonNode b = r.json();
+        String kind = Json.optString(b, "kind");
+        String method = Json.optString(b, "method");
+        String pathRegex = Json.optString(b, "path");
+        Long times = Json.optLong(b, "times");
+        int n =
+                times == null
+                        ? 1
+                        : (times <= 0
+                                ? FaultInjector.ALWAYS
+                                : (int) Math.min(times, Integer.MAX_VALUE));
+        if (kind == null) {
+            throw ApiException.badRequest(
+                    "BAD_REQUEST",
+                    "'kind' is required: fail, delay, drop, lock, presign_ttl, result_delay");
+        }
+        switch (kind) {
+            case "fail":
+                Long status = Json.optLong(b, "status");
+                Long retry = Json.optLong(b, "retry_after_seconds");
+                faults.failNext(
+                        n,
+                        method,
+                        require(pathRegex),
+                        status == null ? 503 : status.intValue(),
+                        retry == null ? null : retry.intValue(),
+                        Json.optString(b, "code"));
+                break;
+            case "delay":
+                Long ms = Json.optLong(b, "delay_ms");
+                faults.delayNext(
+                        n, method, require(pathRegex), Duration.ofMillis(ms == null ? 1000 : ms));
+                break;
+            case "drop":
+                faults.dropAfterApply(n, method, require(pathRegex));
+                break;
+            case "lock":
+                String db = Json.optString(b, "database_id");
+                Long dur = Json.optLong(b, "duration_ms");
+                if (db == null || dur == null) {
+                    throw ApiException.badRequest(
+                            "BAD_REQUEST", "lock needs database_id and duration_ms");
+                }
+                faults.holdLock(db, Duration.ofMillis(dur));
+                break;
+            case "presign_ttl":
+                faults.presignTtl(Duration.ofMillis(Json.optLong(b, "ttl_ms")));
+                break;
+            case "result_delay":
+                faults.resultDelay(Duration.ofMillis(Json.optLong(b, "delay_ms")));
+                break;
+            default:
+                throw ApiException.badRequest("BAD_REQUEST", "unknown fault kind '" + kind + "'");
+        }
+        return Response.empty(204);
+    }
+
+    private static String require(String pathRegex) {
+        if (pathRegex == null) {
+            throw ApiException.badRequest("BAD_REQUEST", "'path' (a regex) is required");
+        }
+        return pathRegex;
+    }
+
+    private Response requests(Request r) {
+        ObjectNode out = Json.obj();
+        ArrayNode arr = out.putArray("requests");
+        for (RequestLogEntry e : log.entries()) {
+            ObjectNode o = arr.addObject();
+            o.put("method", e.method());
+            o.put("path", e.path());
+            o.put("status", e.status());
+            o.put("request_bytes", e.requestBytes());
+            o.put("dropped", e.dropped());
+            o.put("error_code", e.errorCode());
+        }
+        return Response.json(200, out);
+    }
+
+    private static Integer intParam(Request r, String name) {
+        String v = r.query(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("BAD_REQUEST", "'" + name + "' must be an integer");
+        }
+    }
+}
