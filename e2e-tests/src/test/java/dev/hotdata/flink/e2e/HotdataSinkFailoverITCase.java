@@ -54,7 +54,7 @@ class HotdataSinkFailoverITCase {
         server = HOTDATA.server();
         hotdata = new HotdataTestSupport(server);
         FailingMapper.reset();
-        logStart = server.requestLog().size();
+        logStart = server.requestLog().entries().size();
     }
 
     @AfterEach
@@ -82,7 +82,7 @@ class HotdataSinkFailoverITCase {
 
     @Test
     void failureAfterCheckpointCompletesBeforeCommit() throws Exception {
-        server.faults().failNext("POST", DATA_LOADS, 1, 400, "INJECTED", null);
+        server.faults().failNext(1, "POST", DATA_LOADS, 400, null, "INJECTED");
         runJob("fail_commit", null);
         assertThat(count("POST", DATA_LOADS, 400)).isEqualTo(1);
         hotdata.assertExactly("fail_commit", TABLE, ROWS);
@@ -90,7 +90,7 @@ class HotdataSinkFailoverITCase {
 
     @Test
     void loadAppliedButResponseLost() throws Exception {
-        server.faults().dropAfterApply("POST", DATA_LOADS, 2);
+        server.faults().dropAfterApply(2, "POST", DATA_LOADS);
         runJob("lost_response", null);
         // the retried load found its upload consumed: published once
         assertThat(count("POST", DATA_LOADS, 409)).isGreaterThanOrEqualTo(1);
@@ -99,7 +99,7 @@ class HotdataSinkFailoverITCase {
 
     @Test
     void failureBetweenDataLoadsAndCommitLog() throws Exception {
-        server.faults().failNext("POST", LOG_LOADS, 1, 400, "INJECTED", null);
+        server.faults().failNext(1, "POST", LOG_LOADS, 400, null, "INJECTED");
         runJob("fail_log", null);
         assertThat(count("POST", LOG_LOADS, 400)).isEqualTo(1);
         hotdata.assertExactly("fail_log", TABLE, ROWS);
@@ -124,8 +124,8 @@ class HotdataSinkFailoverITCase {
 
     @Test
     void throttlingBursts() throws Exception {
-        server.faults().failNext("POST", DATA_LOADS, 3, 429, "OVERLOADED", 1);
-        server.faults().failNext("PUT", ".*", 3, 503, "SERVICE_UNAVAILABLE", null);
+        server.faults().failNext(3, "POST", DATA_LOADS, 429, 1, "OVERLOADED");
+        server.faults().failNext(3, "PUT", ".*", 503, null, "SERVICE_UNAVAILABLE");
         runJob("throttled", null);
         assertThat(count("POST", DATA_LOADS, 429)).isEqualTo(3);
         assertThat(count("PUT", ".*", 503)).isEqualTo(3);
@@ -178,7 +178,7 @@ class HotdataSinkFailoverITCase {
 
     /** Requests since this test started with that method, path pattern and status. */
     private long count(String method, String pathRegex, int status) {
-        return server.requestLog().stream()
+        return server.requestLog().entries().stream()
                 .skip(logStart)
                 .filter(r -> r.method().equals(method))
                 .filter(r -> r.path().matches(pathRegex))

@@ -101,6 +101,7 @@ class HotdataSinkITCase {
                         org.apache.flink.api.common.eventtime.WatermarkStrategy.noWatermarks(),
                         "unbounded ids",
                         Types.LONG)
+                .setParallelism(1) // each source subtask would emit every element
                 .sinkTo(hotdata.sink(database, "events").build());
         JobClient job = env.executeAsync();
         try {

@@ -51,7 +51,7 @@ class HotdataSinkLargeCheckpointITCase {
             env.fromSequence(0, ROWS - 1)
                     .sinkTo(
                             hotdata.sink("large", "events")
-                                    .setRollingMaxBytes(8L * 1024 * 1024)
+                                    .setRollingMaxBytes(2L * 1024 * 1024)
                                     .setParquetOptions(
                                             ParquetWriterOptions.builder()
                                                     .rowGroupSizeBytes(ROW_GROUP_BYTES)
