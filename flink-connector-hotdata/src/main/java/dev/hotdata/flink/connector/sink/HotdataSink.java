@@ -136,14 +136,18 @@ public class HotdataSink<IN>
         boolean batch =
                 env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
                         == RuntimeExecutionMode.BATCH;
-        if (!checkpointing && !batch && hasUnboundedSource(stream.getTransformation())) {
+        if (config.checkpointingRequired()
+                && !checkpointing
+                && !batch
+                && hasUnboundedSource(stream.getTransformation())) {
             throw new IllegalStateException(
                     "The Hotdata sink into "
                             + config.targetDescription()
                             + " publishes data when a checkpoint completes, but this unbounded"
                             + " streaming job has checkpointing disabled, so nothing would ever be"
-                            + " committed. Enable checkpointing"
-                            + " (execution.checkpointing.interval) or run a bounded job.");
+                            + " committed before a stop-with-savepoint. Enable checkpointing"
+                            + " (execution.checkpointing.interval), run a bounded job, or, to"
+                            + " commit on savepoints alone, turn off 'checkpointing required'.");
         }
     }
 

@@ -64,6 +64,7 @@ public class HotdataSinkBuilder<IN> {
     private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
     private String sinkId;
     private boolean commitLogEnabled = true;
+    private boolean checkpointingRequired = true;
 
     HotdataSinkBuilder() {
         this(System.getenv());
@@ -201,6 +202,16 @@ public class HotdataSinkBuilder<IN> {
         return this;
     }
 
+    /**
+     * Whether an unbounded streaming job without periodic checkpointing is refused when it is built
+     * (default on): such a job publishes nothing until it is stopped with a savepoint. Turn it off
+     * only for jobs that are meant to commit on savepoints alone.
+     */
+    public HotdataSinkBuilder<IN> setCheckpointingRequired(boolean required) {
+        this.checkpointingRequired = required;
+        return this;
+    }
+
     /** Validates the settings and builds the sink; errors name the setting and the value. */
     @SuppressWarnings("unchecked")
     public HotdataSink<IN> build() {
@@ -307,7 +318,8 @@ public class HotdataSinkBuilder<IN> {
                                 ? ParquetWriterOptions.builder().build()
                                 : parquetOptions,
                         sinkId == null ? UUID.randomUUID().toString() : sinkId,
-                        commitLogEnabled);
+                        commitLogEnabled,
+                        checkpointingRequired);
         HotdataRowConverter<IN> rowConverter =
                 converter != null
                         ? converter

@@ -38,6 +38,7 @@ public final class HotdataSinkConfig implements Serializable {
     private final ParquetWriterOptions parquetOptions;
     private final String sinkId;
     private final boolean commitLogEnabled;
+    private final boolean checkpointingRequired;
 
     HotdataSinkConfig(
             HotdataClientConfig clientConfig,
@@ -53,7 +54,8 @@ public final class HotdataSinkConfig implements Serializable {
             long rollingMaxBytes,
             ParquetWriterOptions parquetOptions,
             String sinkId,
-            boolean commitLogEnabled) {
+            boolean commitLogEnabled,
+            boolean checkpointingRequired) {
         this.clientConfig = Objects.requireNonNull(clientConfig);
         this.databaseName = databaseName;
         this.databaseId = databaseId;
@@ -68,6 +70,7 @@ public final class HotdataSinkConfig implements Serializable {
         this.parquetOptions = Objects.requireNonNull(parquetOptions);
         this.sinkId = Objects.requireNonNull(sinkId);
         this.commitLogEnabled = commitLogEnabled;
+        this.checkpointingRequired = checkpointingRequired;
     }
 
     public HotdataClientConfig clientConfig() {
@@ -128,6 +131,11 @@ public final class HotdataSinkConfig implements Serializable {
 
     public boolean commitLogEnabled() {
         return commitLogEnabled;
+    }
+
+    /** Whether an unbounded streaming job without periodic checkpoints is refused. */
+    public boolean checkpointingRequired() {
+        return checkpointingRequired;
     }
 
     /** {@code database.schema.table} for messages; the database by name or id. */

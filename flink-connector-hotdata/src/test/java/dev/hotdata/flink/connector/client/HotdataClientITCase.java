@@ -20,7 +20,7 @@ import dev.hotdata.flink.connector.client.model.TableInfo;
 import dev.hotdata.flink.connector.client.model.UploadSession;
 import dev.hotdata.local.HotdataLocalExtension;
 import dev.hotdata.local.HotdataLocalServer;
-import dev.hotdata.local.RecordedRequest;
+import dev.hotdata.local.fault.RequestLogEntry;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +59,7 @@ class HotdataClientITCase {
     void connect() {
         server = HOTDATA.server();
         client = new HotdataClient(config(fastRetries()).build());
-        logStart = server.requestLog().size();
+        logStart = server.requestLog().entries().size();
     }
 
     @AfterEach
@@ -112,8 +112,8 @@ class HotdataClientITCase {
         return Long.parseLong(String.valueOf(response.rows().get(0).get(0)));
     }
 
-    private List<RecordedRequest> requests(String method, String pathRegex) {
-        return server.requestLog().stream()
+    private List<RequestLogEntry> requests(String method, String pathRegex) {
+        return server.requestLog().entries().stream()
                 .skip(logStart)
                 .filter(r -> r.method().equals(method) && r.path().matches(pathRegex))
                 .collect(Collectors.toList());
@@ -196,7 +196,8 @@ class HotdataClientITCase {
                             assertThat(e.errorCode()).isEqualTo(HotdataErrorCodes.TABLE_DELETED);
                         });
         String uploadId = client.uploadFile(parquet("t", 0, 3), "application/parquet").uploadId();
-        assertThatThrownBy(() -> client.load(db, "sales", "orders", upload(LoadMode.APPEND, uploadId)))
+        assertThatThrownBy(
+                        () -> client.load(db, "sales", "orders", upload(LoadMode.APPEND, uploadId)))
                 .isInstanceOfSatisfying(
                         HotdataException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
     }
@@ -209,10 +210,17 @@ class HotdataClientITCase {
                 SchemaDeclaration.of("public", TableDeclaration.builder("t").key("id").build()));
 
         FinalizedUpload first = client.uploadFile(parquet("a", 0, 100), "application/parquet");
-        assertThat(client.load(db, "public", "t", upload(LoadMode.REPLACE, first.uploadId())).rowCount())
+        assertThat(
+                        client.load(db, "public", "t", upload(LoadMode.REPLACE, first.uploadId()))
+                                .rowCount())
                 .isEqualTo(100);
         assertThatThrownBy(
-                        () -> client.load(db, "public", "t", upload(LoadMode.APPEND, first.uploadId())))
+                        () ->
+                                client.load(
+                                        db,
+                                        "public",
+                                        "t",
+                                        upload(LoadMode.APPEND, first.uploadId())))
                 .isInstanceOfSatisfying(
                         HotdataException.class,
                         e -> {
@@ -258,7 +266,8 @@ class HotdataClientITCase {
     void keyModesNeedAKeyAndFailedLoadsDoNotConsume() throws Exception {
         String db = newDatabase();
         String uploadId = client.uploadFile(parquet("k", 0, 5), "application/parquet").uploadId();
-        assertThatThrownBy(() -> client.load(db, "public", "nokey", upload(LoadMode.UPSERT, uploadId)))
+        assertThatThrownBy(
+                        () -> client.load(db, "public", "nokey", upload(LoadMode.UPSERT, uploadId)))
                 .isInstanceOfSatisfying(
                         HotdataException.class,
                         e -> {
@@ -286,7 +295,7 @@ class HotdataClientITCase {
 
         client.load(db, "public", "big", upload(LoadMode.APPEND, fromFile.uploadId()));
         client.load(db, "public", "big", upload(LoadMode.APPEND, fromStream.uploadId()));
-        assertThat(scalar(db, "SELECT count(*) FROM big")).isEqualTo(800_000);
+        assertThat(scalar(db, "SELECT count(*) FROM public.big")).isEqualTo(800_000);
     }
 
     @Test
@@ -316,7 +325,7 @@ class HotdataClientITCase {
                                 .declaredSizeBytes((long) data.length)
                                 .build());
         client.putToStorage(failing.url(), failing.headers(), data, 0, data.length);
-        server.faults().failNext("POST", "/v1/uploads/[^/]+/finalize", 1, 503, null, null);
+        server.faults().failNext(1, "POST", "/v1/uploads/[^/]+/finalize", 503, null, null);
         int before = requests("POST", "/v1/uploads/[^/]+/finalize").size();
         assertThatThrownBy(
                         () ->
@@ -346,7 +355,7 @@ class HotdataClientITCase {
                         .build();
         client.load(db, "public", "inline", inline);
         client.load(db, "public", "inline", inline);
-        assertThat(scalar(db, "SELECT count(*) FROM inline")).isEqualTo(2);
+        assertThat(scalar(db, "SELECT count(*) FROM public.inline")).isEqualTo(2);
 
         char[] big = new char[3 * 1024 * 1024];
         Arrays.fill(big, 'x');
@@ -378,9 +387,11 @@ class HotdataClientITCase {
                 "q",
                 upload(
                         LoadMode.APPEND,
-                        client.uploadFile(parquet("q", 0, 1000), "application/parquet").uploadId()));
+                        client.uploadFile(parquet("q", 0, 1000), "application/parquet")
+                                .uploadId()));
         QueryResponse response =
-                client.query(db, QueryRequest.of("SELECT id FROM q WHERE id < 25 ORDER BY id"));
+                client.query(
+                        db, QueryRequest.of("SELECT id FROM public.q WHERE id < 25 ORDER BY id"));
         assertThat(response.rows()).hasSize(25);
         assertThat(response.resultId()).isNotBlank();
         ResultPage page = client.awaitResult(db, response.resultId(), Duration.ofSeconds(30));
@@ -391,7 +402,7 @@ class HotdataClientITCase {
         assertThat(slice.totalRowCount()).isEqualTo(25);
         assertThat(client.getQueryRun(db, response.queryRunId()).status()).isNotBlank();
 
-        assertThatThrownBy(() -> client.query(db, "DELETE FROM q"))
+        assertThatThrownBy(() -> client.query(db, "DELETE FROM public.q"))
                 .isInstanceOfSatisfying(
                         HotdataException.class, e -> assertThat(e.statusCode()).isEqualTo(400));
         assertThatThrownBy(() -> client.query(db, "SELECT * FROM missing"))
@@ -403,7 +414,8 @@ class HotdataClientITCase {
     @Test
     void badCredentialsAreTerminalAndNeverEchoTheKey() {
         String wrongKey = "hd_wrong_" + UUID.randomUUID();
-        try (HotdataClient wrong = new HotdataClient(config(fastRetries()).apiKey(wrongKey).build())) {
+        try (HotdataClient wrong =
+                new HotdataClient(config(fastRetries()).apiKey(wrongKey).build())) {
             assertThatThrownBy(() -> wrong.listDatabases(null, null, null))
                     .isInstanceOfSatisfying(
                             HotdataException.class,
@@ -417,25 +429,25 @@ class HotdataClientITCase {
                 new HotdataClient(config(fastRetries()).workspaceId("ws_nobody").build())) {
             assertThatThrownBy(() -> otherWorkspace.listDatabases(null, null, null))
                     .isInstanceOfSatisfying(
-                            HotdataException.class,
-                            e -> assertThat(e.statusCode()).isIn(403, 404));
+                            HotdataException.class, e -> assertThat(e.statusCode()).isIn(403, 404));
         }
     }
 
     @Test
     void retriesHonourRetryAfterAndStopOnTerminalErrors() throws Exception {
         String db = newDatabase();
-        server.faults().failNext("GET", "/v1/databases/" + db, 1, 429, "OVERLOADED", 1);
+        server.faults().failNext(1, "GET", "/v1/databases/" + db, 429, 1, "OVERLOADED");
         long start = System.nanoTime();
         client.getDatabase(db);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         assertThat(requests("GET", "/v1/databases/" + db)).hasSize(2);
 
-        server.faults().failNext("GET", "/v1/databases/" + db, 2, 503, null, null);
+        server.faults().failNext(2, "GET", "/v1/databases/" + db, 503, null, null);
         client.getDatabase(db);
         assertThat(requests("GET", "/v1/databases/" + db)).hasSize(5);
 
-        server.faults().failNext("GET", "/v1/databases/" + db, 1, 400, "BAD_REQUEST", null);
+        server.faults().failNext(1, "GET", "/v1/databases/" + db, 400, null, "BAD_REQUEST");
         assertThatThrownBy(() -> client.getDatabase(db)).isInstanceOf(HotdataException.class);
         assertThat(requests("GET", "/v1/databases/" + db)).hasSize(6);
     }
@@ -443,7 +455,7 @@ class HotdataClientITCase {
     @Test
     void retriesStopAtTheDeadline() throws Exception {
         String db = newDatabase();
-        server.faults().failNext("GET", "/v1/databases/" + db, 100, 503, null, null);
+        server.faults().failNext(100, "GET", "/v1/databases/" + db, 503, null, null);
         try (HotdataClient limited =
                 new HotdataClient(
                         config(
@@ -471,18 +483,18 @@ class HotdataClientITCase {
         String uploadId = client.uploadFile(parquet("l", 0, 7), "application/parquet").uploadId();
         server.faults().holdLock(db, Duration.ofMillis(600));
         client.load(db, "public", "l", upload(LoadMode.APPEND, uploadId));
-        assertThat(
-                        requests("POST", ".*/tables/l/loads").stream()
-                                .filter(r -> r.status() == 409))
+        assertThat(requests("POST", ".*/tables/l/loads").stream().filter(r -> r.status() == 409))
                 .isNotEmpty();
 
         String second = client.uploadFile(parquet("l2", 7, 3), "application/parquet").uploadId();
-        server.faults().dropAfterApply("POST", ".*/tables/l/loads", 1);
+        server.faults().dropAfterApply(1, "POST", ".*/tables/l/loads");
         assertThatThrownBy(() -> client.load(db, "public", "l", upload(LoadMode.APPEND, second)))
                 .isInstanceOfSatisfying(
                         HotdataException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(HotdataErrorCodes.UPLOAD_CONSUMED));
-        assertThat(scalar(db, "SELECT count(*) FROM l")).isEqualTo(10);
+                        e ->
+                                assertThat(e.errorCode())
+                                        .isEqualTo(HotdataErrorCodes.UPLOAD_CONSUMED));
+        assertThat(scalar(db, "SELECT count(*) FROM public.l")).isEqualTo(10);
     }
 
     @Test
@@ -497,6 +509,6 @@ class HotdataClientITCase {
                         client.uploadFile(parquet("r", 0, 42), "application/parquet").uploadId()));
         server.restart();
         assertThat(client.getDatabase(db).id()).isEqualTo(db);
-        assertThat(scalar(db, "SELECT count(*) FROM r")).isEqualTo(42);
+        assertThat(scalar(db, "SELECT count(*) FROM public.r")).isEqualTo(42);
     }
 }
