@@ -88,13 +88,14 @@ class HotdataSinkITCase {
         hotdata.assertExactly(database, "events", n);
     }
 
-    @Test
-    void unboundedCheckpointedJobCommitsWhileRunning() throws Exception {
-        String database = "unbounded";
+    @ParameterizedTest(name = "parallelism {0}")
+    @ValueSource(ints = {1, 4})
+    void unboundedCheckpointedJobCommitsWhileRunning(int parallelism) throws Exception {
+        String database = "unbounded_p" + parallelism;
         int n = 2_000;
         List<Long> ids = LongStream.range(0, n).boxed().collect(Collectors.toList());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         env.enableCheckpointing(100);
         env.fromSource(
                         new FromElementsSource<>(Boundedness.CONTINUOUS_UNBOUNDED, ids, n),
