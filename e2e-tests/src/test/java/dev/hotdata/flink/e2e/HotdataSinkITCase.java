@@ -5,8 +5,11 @@ import dev.hotdata.local.HotdataLocalExtension;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.testframe.source.FromElementsSource;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -31,10 +34,13 @@ class HotdataSinkITCase {
 
     @RegisterExtension static final HotdataLocalExtension HOTDATA = new HotdataLocalExtension();
 
+    private static final InMemoryReporter METRICS = InMemoryReporter.create();
+
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
             new MiniClusterExtension(
                     new MiniClusterResourceConfiguration.Builder()
+                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
                             .setNumberTaskManagers(1)
                             .setNumberSlotsPerTaskManager(4)
                             .build());
@@ -113,6 +119,18 @@ class HotdataSinkITCase {
                     () -> countOrMinusOne(database, "events") >= n);
             assertThat(job.getJobStatus().get().isGloballyTerminalState()).isFalse();
             hotdata.assertExactly(database, "events", n);
+
+            // with no new rows, further checkpoints upload and load nothing
+            long uploads = HOTDATA.server().requestLog().count("POST", "/v1/uploads");
+            long loads = HOTDATA.server().requestLog().count("POST", ".*/loads");
+            long checkpoints = completedCheckpoints(job);
+            Conditions.waitUntil(
+                    "three more checkpoints",
+                    Duration.ofSeconds(60),
+                    () -> completedCheckpoints(job) >= checkpoints + 3);
+            assertThat(HOTDATA.server().requestLog().count("POST", "/v1/uploads"))
+                    .isEqualTo(uploads);
+            assertThat(HOTDATA.server().requestLog().count("POST", ".*/loads")).isEqualTo(loads);
         } finally {
             job.cancel().get();
         }
@@ -131,6 +149,12 @@ class HotdataSinkITCase {
         assertThatThrownBy(env::executeAsync)
                 .hasStackTraceContaining("checkpointing disabled")
                 .hasStackTraceContaining("never.public.events");
+    }
+
+    private static long completedCheckpoints(JobClient job) {
+        return METRICS.findMetric(job.getJobID(), "numberOfCompletedCheckpoints")
+                .map(m -> ((Number) ((Gauge<?>) m).getValue()).longValue())
+                .orElse(0L);
     }
 
     private long countOrMinusOne(String database, String table) {
