@@ -1,0 +1,109 @@
+package dev.hotdata.flink.connector.table;
+
+import dev.hotdata.flink.connector.format.ParquetCompression;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
+
+import java.time.Duration;
+
+/**
+ * Options of the {@code hotdata} table connector. Connection options fall back to the environment
+ * variables all of Hotdata's tools read. {@code api-key} is hidden wherever Flink prints
+ * configuration (Flink masks keys containing "api-key").
+ */
+@PublicEvolving
+public final class HotdataConnectorOptions {
+
+    private HotdataConnectorOptions() {}
+
+    public static final ConfigOption<String> API_KEY =
+            ConfigOptions.key("api-key")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Hotdata API key. Default: the HOTDATA_API_KEY environment variable.");
+
+    public static final ConfigOption<String> WORKSPACE_ID =
+            ConfigOptions.key("workspace-id")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Hotdata workspace id. Default: the HOTDATA_WORKSPACE environment"
+                                    + " variable.");
+
+    public static final ConfigOption<String> ENDPOINT =
+            ConfigOptions.key("endpoint")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "API base URL. Default: HOTDATA_API_URL, else https://api.hotdata.dev."
+                                    + " Plain http only to loopback addresses.");
+
+    public static final ConfigOption<String> DATABASE =
+            ConfigOptions.key("database")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Database name; must match exactly one database (or none, when"
+                                    + " 'create-database-if-missing' is on). Default:"
+                                    + " HOTDATA_DATABASE, else 'flink'.");
+
+    public static final ConfigOption<String> DATABASE_ID =
+            ConfigOptions.key("database-id")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Database id; pins the database and wins over 'database'.");
+
+    public static final ConfigOption<Boolean> CREATE_DATABASE_IF_MISSING =
+            ConfigOptions.key("create-database-if-missing")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription("Create the database named by 'database' when missing.");
+
+    public static final ConfigOption<String> SCHEMA =
+            ConfigOptions.key("schema")
+                    .stringType()
+                    .defaultValue("public")
+                    .withDescription("Schema of the Hotdata table.");
+
+    public static final ConfigOption<String> TABLE =
+            ConfigOptions.key("table")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("Hotdata table name. Default: the Flink table's name.");
+
+    public static final ConfigOption<String> WRITE_MODE =
+            ConfigOptions.key("sink.write-mode")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "append, upsert, insert-only or replace. Default: upsert with a"
+                                    + " PRIMARY KEY, else append.");
+
+    public static final ConfigOption<Integer> MAX_RETRIES =
+            ConfigOptions.key("sink.max-retries")
+                    .intType()
+                    .defaultValue(5)
+                    .withDescription("Retries of a transient failure per Hotdata call.");
+
+    public static final ConfigOption<Duration> RETRY_BACKOFF =
+            ConfigOptions.key("sink.retry.backoff")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(1))
+                    .withDescription("First retry back-off; grows exponentially with jitter.");
+
+    public static final ConfigOption<MemorySize> ROLLING_MAX_BYTES =
+            ConfigOptions.key("sink.rolling.max-bytes")
+                    .memoryType()
+                    .defaultValue(MemorySize.ofMebiBytes(128))
+                    .withDescription("Roll to a new local Parquet file past this size.");
+
+    public static final ConfigOption<ParquetCompression> PARQUET_COMPRESSION =
+            ConfigOptions.key("sink.parquet.compression")
+                    .enumType(ParquetCompression.class)
+                    .defaultValue(ParquetCompression.ZSTD)
+                    .withDescription("Codec of the uploaded Parquet files.");
+}
