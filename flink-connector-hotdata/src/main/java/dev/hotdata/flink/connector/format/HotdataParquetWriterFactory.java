@@ -1,22 +1,20 @@
 package dev.hotdata.flink.connector.format;
 
 import org.apache.flink.annotation.Internal;
-import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.RowType;
 
-import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.schema.MessageType;
 
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.Objects;
 
-/** Creates local Parquet files of rows of one type; serializable so it can ship to tasks. */
+/**
+ * Creates {@link HotdataParquetFileWriter}s for one row type. Serializable, so it can be built at
+ * planning time and shipped to the tasks; the row type is validated on construction, so an
+ * unsupported column fails the job before it runs.
+ */
 @Internal
 public final class HotdataParquetWriterFactory implements Serializable {
 
@@ -25,52 +23,46 @@ public final class HotdataParquetWriterFactory implements Serializable {
     private final RowType rowType;
     private final ParquetWriterOptions options;
 
+    /** Parquet's schema classes are not serializable; rebuilt lazily after deserialization. */
+    private transient MessageType schema;
+
+    /**
+     * @throws org.apache.flink.table.api.ValidationException if a column's type is unsupported
+     */
     public HotdataParquetWriterFactory(RowType rowType, ParquetWriterOptions options) {
-        HotdataTypeSupport.validate(rowType);
-        this.rowType = rowType;
-        this.options = options;
+        this.rowType = Objects.requireNonNull(rowType, "rowType");
+        this.options = Objects.requireNonNull(options, "options");
+        this.schema = HotdataTypeSupport.toParquetSchema(rowType, options.timestampUnit());
     }
 
-    /** Starts a new file at {@code file}, replacing any file there. */
+    /**
+     * Opens a writer on a new file at {@code file}, which must not exist (its directory must).
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if it exists
+     */
     public HotdataParquetFileWriter create(Path file) throws IOException {
-        CountingOutputFile output = new CountingOutputFile(file);
-        ParquetWriter<RowData> writer =
-                new Builder(output, new RowDataWriteSupport(rowType))
-                        .withConf(new PlainParquetConfiguration())
-                        .withCodecFactory(new HotdataCodecFactory())
-                        .withCompressionCodec(options.compression().codec())
-                        .withRowGroupSize(options.rowGroupSizeBytes())
-                        .withPageSize(options.pageSizeBytes())
-                        .withDictionaryPageSize(options.pageSizeBytes())
-                        .withDictionaryEncoding(options.dictionaryEnabled())
-                        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-                        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                        .build();
-        return new HotdataParquetFileWriter(file, output, writer);
+        if (schema == null) {
+            schema = HotdataTypeSupport.toParquetSchema(rowType, options.timestampUnit());
+        }
+        return new HotdataParquetFileWriter(
+                file, new RowDataWriteSupport(rowType, schema, options.timestampUnit()), options);
     }
 
-    private static final class Builder extends ParquetWriter.Builder<RowData, Builder> {
-        private final RowDataWriteSupport writeSupport;
+    /** The row type written. */
+    public RowType rowType() {
+        return rowType;
+    }
 
-        Builder(OutputFile file, RowDataWriteSupport writeSupport) {
-            super(file);
-            this.writeSupport = writeSupport;
-        }
+    /** The writer options. */
+    public ParquetWriterOptions options() {
+        return options;
+    }
 
-        @Override
-        protected Builder self() {
-            return this;
+    /** The Parquet schema of the files. */
+    public MessageType parquetSchema() {
+        if (schema == null) {
+            schema = HotdataTypeSupport.toParquetSchema(rowType, options.timestampUnit());
         }
-
-        @Override
-        protected WriteSupport<RowData> getWriteSupport(ParquetConfiguration conf) {
-            return writeSupport;
-        }
-
-        /** Never called: {@link #withConf(ParquetConfiguration)} keeps Hadoop out. */
-        @Override
-        protected WriteSupport<RowData> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
-            return writeSupport;
-        }
+        return schema;
     }
 }

@@ -6,39 +6,50 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 import java.util.Locale;
 
-/** The codec of the Parquet files the sink uploads. */
+/**
+ * Page compression of the Parquet files the connector writes. All codecs are implemented without
+ * Hadoop (see {@link HotdataCodecFactory}).
+ */
 @PublicEvolving
 public enum ParquetCompression {
-    /** Small files at about Snappy's speed; the default. */
+    /** Zstandard (level 3): about GZIP's size at SNAPPY's speed. The default. */
     ZSTD(CompressionCodecName.ZSTD),
+    /** Snappy: fastest, larger files. */
     SNAPPY(CompressionCodecName.SNAPPY),
+    /** GZIP (deflate, level 6): small files, slowest to write. */
     GZIP(CompressionCodecName.GZIP),
+    /** No compression. */
     UNCOMPRESSED(CompressionCodecName.UNCOMPRESSED);
 
-    private final CompressionCodecName codec;
+    private final CompressionCodecName codecName;
 
-    ParquetCompression(CompressionCodecName codec) {
-        this.codec = codec;
+    ParquetCompression(CompressionCodecName codecName) {
+        this.codecName = codecName;
     }
 
-    CompressionCodecName codec() {
-        return codec;
+    CompressionCodecName codecName() {
+        return codecName;
     }
 
-    /** Parses an option value such as {@code zstd}; the message lists the valid values. */
-    public static ParquetCompression fromOptionValue(String value) {
-        String normalized = value == null ? "" : value.trim().toUpperCase(Locale.ROOT);
-        if (normalized.equals("NONE")) {
+    /**
+     * Parses a codec name case-insensitively ({@code zstd}, {@code snappy}, {@code gzip}, {@code
+     * uncompressed}, or {@code none} for {@link #UNCOMPRESSED}).
+     *
+     * @throws IllegalArgumentException naming the accepted values if {@code name} is none of them
+     */
+    public static ParquetCompression fromName(String name) {
+        String n = name == null ? "" : name.trim().toUpperCase(Locale.ROOT);
+        if (n.equals("NONE")) {
             return UNCOMPRESSED;
         }
-        for (ParquetCompression compression : values()) {
-            if (compression.name().equals(normalized)) {
-                return compression;
+        for (ParquetCompression c : values()) {
+            if (c.name().equals(n)) {
+                return c;
             }
         }
         throw new IllegalArgumentException(
                 "Unknown Parquet compression '"
-                        + value
-                        + "'. Valid values: zstd, snappy, gzip, uncompressed.");
+                        + name
+                        + "'. Supported: zstd, snappy, gzip, uncompressed (none).");
     }
 }

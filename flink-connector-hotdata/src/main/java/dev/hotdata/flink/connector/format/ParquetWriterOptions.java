@@ -5,69 +5,94 @@ import org.apache.flink.annotation.PublicEvolving;
 import java.io.Serializable;
 import java.util.Objects;
 
-/** How the sink encodes Parquet: codec, row group and page sizes, dictionary encoding. */
+/**
+ * How the connector encodes Parquet files: codec, row-group and page sizes, dictionary encoding and
+ * timestamp unit. Immutable; create with {@link #builder()}.
+ *
+ * <p>The row-group size bounds the writer's heap: Parquet buffers a whole row group in memory
+ * before writing it out, so each open file holds at most about {@link #rowGroupSizeBytes()} of
+ * encoded data.
+ */
 @PublicEvolving
 public final class ParquetWriterOptions implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    /** A row group is buffered in heap until full, so this bounds a writer's memory. */
+    /** Default row-group size: 32 MiB, a quarter of parquet-java's 128 MiB to bound writer heap. */
     public static final long DEFAULT_ROW_GROUP_SIZE_BYTES = 32L * 1024 * 1024;
 
+    /** Default page size: 1 MiB, parquet-java's default. */
     public static final int DEFAULT_PAGE_SIZE_BYTES = 1024 * 1024;
 
     private final ParquetCompression compression;
     private final long rowGroupSizeBytes;
     private final int pageSizeBytes;
     private final boolean dictionaryEnabled;
+    private final ParquetTimestampUnit timestampUnit;
 
-    private ParquetWriterOptions(Builder builder) {
-        this.compression = builder.compression;
-        this.rowGroupSizeBytes = builder.rowGroupSizeBytes;
-        this.pageSizeBytes = builder.pageSizeBytes;
-        this.dictionaryEnabled = builder.dictionaryEnabled;
+    private ParquetWriterOptions(Builder b) {
+        this.compression = b.compression;
+        this.rowGroupSizeBytes = b.rowGroupSizeBytes;
+        this.pageSizeBytes = b.pageSizeBytes;
+        this.dictionaryEnabled = b.dictionaryEnabled;
+        this.timestampUnit = b.timestampUnit;
     }
 
+    /** A builder with the defaults: ZSTD, 32 MiB row groups, 1 MiB pages, dictionary, MICROS. */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** ZSTD, 32 MiB row groups, 1 MiB pages, dictionary encoding on. */
+    /** The defaults, same as {@code builder().build()}. */
     public static ParquetWriterOptions defaults() {
         return builder().build();
     }
 
+    /** Page compression codec. */
     public ParquetCompression compression() {
         return compression;
     }
 
+    /** Target row-group size in bytes (encoded, buffered in heap until reached). */
     public long rowGroupSizeBytes() {
         return rowGroupSizeBytes;
     }
 
+    /** Target page size in bytes (also the dictionary page size). */
     public int pageSizeBytes() {
         return pageSizeBytes;
     }
 
+    /** Whether dictionary encoding is used (falls back to plain per column chunk when large). */
     public boolean dictionaryEnabled() {
         return dictionaryEnabled;
     }
 
+    /** Unit of TIMESTAMP and TIMESTAMP_LTZ columns. */
+    public ParquetTimestampUnit timestampUnit() {
+        return timestampUnit;
+    }
+
     @Override
     public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
         if (!(o instanceof ParquetWriterOptions)) {
             return false;
         }
         ParquetWriterOptions that = (ParquetWriterOptions) o;
-        return compression == that.compression
-                && rowGroupSizeBytes == that.rowGroupSizeBytes
+        return rowGroupSizeBytes == that.rowGroupSizeBytes
                 && pageSizeBytes == that.pageSizeBytes
-                && dictionaryEnabled == that.dictionaryEnabled;
+                && dictionaryEnabled == that.dictionaryEnabled
+                && compression == that.compression
+                && timestampUnit == that.timestampUnit;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(compression, rowGroupSizeBytes, pageSizeBytes, dictionaryEnabled);
+        return Objects.hash(
+                compression, rowGroupSizeBytes, pageSizeBytes, dictionaryEnabled, timestampUnit);
     }
 
     @Override
@@ -78,53 +103,74 @@ public final class ParquetWriterOptions implements Serializable {
                 + rowGroupSizeBytes
                 + ", pageSizeBytes="
                 + pageSizeBytes
-                + ", dictionary="
+                + ", dictionaryEnabled="
                 + dictionaryEnabled
+                + ", timestampUnit="
+                + timestampUnit
                 + '}';
     }
 
-    /** Builds {@link ParquetWriterOptions}. */
+    /** Builder of {@link ParquetWriterOptions}. */
+    @PublicEvolving
     public static final class Builder {
         private ParquetCompression compression = ParquetCompression.ZSTD;
         private long rowGroupSizeBytes = DEFAULT_ROW_GROUP_SIZE_BYTES;
         private int pageSizeBytes = DEFAULT_PAGE_SIZE_BYTES;
         private boolean dictionaryEnabled = true;
+        private ParquetTimestampUnit timestampUnit = ParquetTimestampUnit.MICROS;
 
         private Builder() {}
 
+        /** Page compression (default {@link ParquetCompression#ZSTD}). */
         public Builder compression(ParquetCompression compression) {
             this.compression = Objects.requireNonNull(compression, "compression");
             return this;
         }
 
+        /** Target row-group size in bytes, at least 64 KiB (default 32 MiB). */
         public Builder rowGroupSizeBytes(long rowGroupSizeBytes) {
             if (rowGroupSizeBytes < 64 * 1024) {
                 throw new IllegalArgumentException(
-                        "Parquet row group size must be at least 64 KiB, but was "
-                                + rowGroupSizeBytes
-                                + " bytes.");
+                        "rowGroupSizeBytes must be at least 65536, got " + rowGroupSizeBytes);
             }
             this.rowGroupSizeBytes = rowGroupSizeBytes;
             return this;
         }
 
+        /** Target page size in bytes, at least 1 KiB (default 1 MiB). */
         public Builder pageSizeBytes(int pageSizeBytes) {
             if (pageSizeBytes < 1024) {
                 throw new IllegalArgumentException(
-                        "Parquet page size must be at least 1 KiB, but was "
-                                + pageSizeBytes
-                                + " bytes.");
+                        "pageSizeBytes must be at least 1024, got " + pageSizeBytes);
             }
             this.pageSizeBytes = pageSizeBytes;
             return this;
         }
 
+        /** Whether to use dictionary encoding (default true). */
         public Builder dictionaryEnabled(boolean dictionaryEnabled) {
             this.dictionaryEnabled = dictionaryEnabled;
             return this;
         }
 
+        /**
+         * Unit of TIMESTAMP / TIMESTAMP_LTZ columns (default {@link ParquetTimestampUnit#MICROS}).
+         */
+        public Builder timestampUnit(ParquetTimestampUnit timestampUnit) {
+            this.timestampUnit = Objects.requireNonNull(timestampUnit, "timestampUnit");
+            return this;
+        }
+
+        /** Builds the options; fails if the page size exceeds the row-group size. */
         public ParquetWriterOptions build() {
+            if (pageSizeBytes > rowGroupSizeBytes) {
+                throw new IllegalArgumentException(
+                        "pageSizeBytes ("
+                                + pageSizeBytes
+                                + ") must not exceed rowGroupSizeBytes ("
+                                + rowGroupSizeBytes
+                                + ")");
+            }
             return new ParquetWriterOptions(this);
         }
     }

@@ -1,13 +1,15 @@
 package dev.hotdata.flink.connector.format;
 
+import org.apache.flink.core.memory.MemorySegment;
 import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.MapData;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.data.binary.BinaryStringData;
 import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.DecimalType;
-import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.LocalZonedTimestampType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.MapType;
@@ -15,42 +17,57 @@ import org.apache.flink.table.types.logical.MultisetType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.TimestampType;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.List;
 
 /**
- * Writes Flink's internal {@link RowData} straight into Parquet's record consumer, one writer per
- * column built once from the row type, so a row costs no boxing or per-row lookups.
+ * Writes Flink's internal {@link RowData} into Parquet records of the schema built by {@link
+ * HotdataTypeSupport}. One tree of value writers is built per file from the logical type, so the
+ * hot path is virtual calls on primitives: no boxing, strings handed to Parquet from Flink's own
+ * buffer when it is a heap segment, and one reused buffer per wide-decimal column.
+ *
+ * <p>Values that cannot be written fail with an {@link IllegalArgumentException} naming the column:
+ * a null in a NOT NULL column or in a map key, a decimal that does not fit its declared precision,
+ * a timestamp outside the NANOS range. The record being written is then incomplete, so the file
+ * must be discarded (see {@link HotdataParquetFileWriter}).
  */
 final class RowDataWriteSupport extends WriteSupport<RowData> {
 
-    private final RowType rowType;
-    private final MessageType schema;
-    private final FieldWriter[] writers;
-    private final boolean[] required;
-    private final Getters top = new Getters();
-    private RecordConsumer consumer;
+    private static final BigInteger[] POW10 = new BigInteger[39];
 
-    RowDataWriteSupport(RowType rowType) {
-        this.rowType = rowType;
-        this.schema = HotdataTypeSupport.toParquetSchema(rowType);
-        List<RowType.RowField> fields = rowType.getFields();
-        this.writers = new FieldWriter[fields.size()];
-        this.required = new boolean[fields.size()];
-        for (int i = 0; i < writers.length; i++) {
-            writers[i] = writer(fields.get(i).getName(), fields.get(i).getType());
-            required[i] = !fields.get(i).getType().isNullable();
+    static {
+        for (int i = 0; i < POW10.length; i++) {
+            POW10[i] = BigInteger.TEN.pow(i);
         }
     }
 
-    MessageType schema() {
-        return schema;
+    private final RowType rowType;
+    private final MessageType schema;
+    private final ParquetTimestampUnit timestampUnit;
+
+    private RecordConsumer consumer;
+    private Fields root;
+
+    RowDataWriteSupport(RowType rowType, MessageType schema, ParquetTimestampUnit timestampUnit) {
+        this.rowType = rowType;
+        this.schema = schema;
+        this.timestampUnit = timestampUnit;
+    }
+
+    /** Not used: this class is only configured through {@link ParquetConfiguration}. */
+    @Override
+    public WriteContext init(Configuration configuration) {
+        throw new UnsupportedOperationException("Hadoop configuration is not supported");
     }
 
     @Override
@@ -58,325 +75,568 @@ final class RowDataWriteSupport extends WriteSupport<RowData> {
         return new WriteContext(schema, Collections.emptyMap());
     }
 
-    /** Never called: the writer is always built with a ParquetConfiguration, not Hadoop's. */
     @Override
-    public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
-        return new WriteContext(schema, Collections.emptyMap());
+    public String getName() {
+        return "flink-connector-hotdata";
     }
 
     @Override
     public void prepareForWrite(RecordConsumer recordConsumer) {
         this.consumer = recordConsumer;
+        this.root = new Fields(rowType, "");
     }
 
     @Override
     public void write(RowData row) {
         consumer.startMessage();
-        writeFields(top.reset(row), writers, required, rowType);
+        root.write(row);
         consumer.endMessage();
     }
 
-    private void writeFields(
-            Getters row, FieldWriter[] fieldWriters, boolean[] notNull, RowType type) {
-        for (int i = 0; i < fieldWriters.length; i++) {
-            if (row.isNullAt(i)) {
-                if (notNull[i]) {
-                    throw new IllegalArgumentException(
-                            "Column '"
-                                    + type.getFieldNames().get(i)
-                                    + "' is NOT NULL, but a row has NULL in it.");
-                }
-                continue;
-            }
-            String name = type.getFieldNames().get(i);
-            consumer.startField(name, i);
-            fieldWriters[i].write(row, i);
-            consumer.endField(name, i);
-        }
+    // ---------------------------------------------------------------------------------------------
+
+    private static IllegalArgumentException nullIn(String path) {
+        return new IllegalArgumentException(
+                "Column '" + path + "' is NOT NULL but the row has a null value there");
     }
 
-    /** Writes the non-null value at a position of a row or an array. */
-    private interface FieldWriter {
-        void write(Getters data, int pos);
-    }
-
-    private FieldWriter writer(String column, LogicalType type) {
+    private ValueWriter createWriter(LogicalType declared, String path) {
+        LogicalType type = HotdataTypeSupport.unwrap(declared);
         switch (type.getTypeRoot()) {
             case BOOLEAN:
-                return (data, pos) -> consumer.addBoolean(data.getBoolean(pos));
+                return new BooleanWriter();
             case TINYINT:
-                return (data, pos) -> consumer.addInteger(data.getByte(pos));
+                return new TinyIntWriter();
             case SMALLINT:
-                return (data, pos) -> consumer.addInteger(data.getShort(pos));
+                return new SmallIntWriter();
             case INTEGER:
             case DATE:
-                return (data, pos) -> consumer.addInteger(data.getInt(pos));
+                return new IntWriter();
             case BIGINT:
-                return (data, pos) -> consumer.addLong(data.getLong(pos));
+                return new BigIntWriter();
             case FLOAT:
-                return (data, pos) -> consumer.addFloat(data.getFloat(pos));
+                return new FloatWriter();
             case DOUBLE:
-                return (data, pos) -> consumer.addDouble(data.getDouble(pos));
+                return new DoubleWriter();
             case CHAR:
             case VARCHAR:
-                return (data, pos) ->
-                        consumer.addBinary(
-                                Binary.fromConstantByteArray(data.getString(pos).toBytes()));
+                return new StringWriter();
             case BINARY:
             case VARBINARY:
-                return (data, pos) ->
-                        consumer.addBinary(Binary.fromConstantByteArray(data.getBinary(pos)));
-            case TIME_WITHOUT_TIME_ZONE:
-                // Flink holds TIME as milliseconds of the day
-                return (data, pos) -> consumer.addLong(data.getInt(pos) * 1000L);
-            case TIMESTAMP_WITHOUT_TIME_ZONE:
-                return timestampWriter(column, ((TimestampType) type).getPrecision());
-            case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
-                return timestampWriter(column, ((LocalZonedTimestampType) type).getPrecision());
+                return new BytesWriter();
             case DECIMAL:
-                return decimalWriter((DecimalType) type);
+                {
+                    DecimalType d = (DecimalType) type;
+                    if (d.getPrecision() <= 18) {
+                        return new LongDecimalWriter(
+                                d.getPrecision(), d.getScale(), d.getPrecision() <= 9, path);
+                    }
+                    return new FixedDecimalWriter(d.getPrecision(), d.getScale(), path);
+                }
+            case TIME_WITHOUT_TIME_ZONE:
+                return new TimeWriter();
+            case TIMESTAMP_WITHOUT_TIME_ZONE:
+                return new TimestampWriter(((TimestampType) type).getPrecision(), path);
+            case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
+                return new TimestampWriter(((LocalZonedTimestampType) type).getPrecision(), path);
             case ARRAY:
-                return listWriter(column, ((ArrayType) type).getElementType());
+                return new ArrayWriter((ArrayType) type, path);
             case MULTISET:
-                return mapWriter(
-                        column, ((MultisetType) type).getElementType(), new IntType(false));
+                return new MapWriter(((MultisetType) type).getElementType(), null, path);
             case MAP:
-                return mapWriter(
-                        column, ((MapType) type).getKeyType(), ((MapType) type).getValueType());
+                return new MapWriter(
+                        ((MapType) type).getKeyType(), ((MapType) type).getValueType(), path);
             case ROW:
-                return rowWriter(column, (RowType) type);
+                return new RowWriter((RowType) type, path);
             default:
-                throw new IllegalArgumentException(
-                        "Column '" + column + "' has unsupported type " + type);
+                // HotdataTypeSupport.validate ran before: this is a programming error
+                throw new IllegalStateException("Unsupported type " + type.asSummaryString());
         }
     }
 
-    private FieldWriter timestampWriter(String column, int precision) {
-        boolean nanos =
-                HotdataTypeSupport.timestampUnit(precision)
-                        == org.apache.parquet.schema.LogicalTypeAnnotation.TimeUnit.NANOS;
-        return (data, pos) -> {
-            TimestampData ts = data.getTimestamp(pos, precision);
-            long value;
-            try {
-                value =
-                        nanos
-                                ? Math.addExact(
-                                        Math.multiplyExact(ts.getMillisecond(), 1_000_000L),
-                                        ts.getNanoOfMillisecond())
-                                : Math.addExact(
-                                        Math.multiplyExact(ts.getMillisecond(), 1_000L),
-                                        ts.getNanoOfMillisecond() / 1_000);
-            } catch (ArithmeticException e) {
-                throw new IllegalArgumentException(
-                        "Column '"
-                                + column
-                                + "' holds timestamp "
-                                + ts
-                                + ", outside the range of a Parquet "
-                                + (nanos ? "nanosecond" : "microsecond")
-                                + " timestamp.",
-                        e);
+    /** Writes one non-null value, taken from a row field or an array element. */
+    private interface ValueWriter {
+        void write(RowData row, int pos);
+
+        void write(ArrayData array, int pos);
+    }
+
+    /** The fields of a record or nested group. */
+    private final class Fields {
+        private final String[] names;
+        private final String[] paths;
+        private final boolean[] required;
+        private final ValueWriter[] writers;
+
+        Fields(RowType type, String path) {
+            int n = type.getFieldCount();
+            names = new String[n];
+            paths = new String[n];
+            required = new boolean[n];
+            writers = new ValueWriter[n];
+            for (int i = 0; i < n; i++) {
+                RowType.RowField f = type.getFields().get(i);
+                names[i] = f.getName();
+                paths[i] = HotdataTypeSupport.childPath(path, f.getName());
+                required[i] = !HotdataTypeSupport.unwrap(f.getType()).isNullable();
+                writers[i] = createWriter(f.getType(), paths[i]);
             }
-            consumer.addLong(value);
-        };
-    }
-
-    private FieldWriter decimalWriter(DecimalType type) {
-        int precision = type.getPrecision();
-        int scale = type.getScale();
-        if (precision <= 9) {
-            return (data, pos) ->
-                    consumer.addInteger(
-                            (int) data.getDecimal(pos, precision, scale).toUnscaledLong());
         }
-        if (precision <= 18) {
-            return (data, pos) ->
-                    consumer.addLong(data.getDecimal(pos, precision, scale).toUnscaledLong());
-        }
-        int length = HotdataTypeSupport.decimalBytes(precision);
-        return (data, pos) -> {
-            DecimalData decimal = data.getDecimal(pos, precision, scale);
-            byte[] unscaled = decimal.toUnscaledBytes();
-            byte[] fixed = new byte[length];
-            // sign-extend the minimal two's complement bytes to the fixed width
-            byte pad = unscaled.length > 0 && unscaled[0] < 0 ? (byte) -1 : 0;
-            int offset = length - unscaled.length;
-            for (int i = 0; i < offset; i++) {
-                fixed[i] = pad;
-            }
-            System.arraycopy(unscaled, 0, fixed, offset, unscaled.length);
-            consumer.addBinary(Binary.fromConstantByteArray(fixed));
-        };
-    }
 
-    private FieldWriter listWriter(String column, LogicalType elementType) {
-        FieldWriter element = writer(column + "[]", elementType);
-        Getters elementGetters = new Getters();
-        boolean elementNotNull = !elementType.isNullable();
-        return (data, pos) -> {
-            ArrayData array = data.getArray(pos);
-            Getters elements = elementGetters.reset(array);
-            consumer.startGroup();
-            if (array.size() > 0) {
-                consumer.startField("list", 0);
-                for (int i = 0; i < array.size(); i++) {
-                    consumer.startGroup();
-                    if (!array.isNullAt(i)) {
-                        consumer.startField("element", 0);
-                        element.write(elements, i);
-                        consumer.endField("element", 0);
-                    } else if (elementNotNull) {
-                        throw new IllegalArgumentException(
-                                "Column '" + column + "' has a NULL element in a NOT NULL array.");
+        int size() {
+            return names.length;
+        }
+
+        void write(RowData row) {
+            for (int i = 0; i < names.length; i++) {
+                if (row.isNullAt(i)) {
+                    if (required[i]) {
+                        throw nullIn(paths[i]);
                     }
-                    consumer.endGroup();
+                    continue; // an absent optional field is a null
                 }
-                consumer.endField("list", 0);
+                consumer.startField(names[i], i);
+                writers[i].write(row, i);
+                consumer.endField(names[i], i);
             }
-            consumer.endGroup();
-        };
-    }
-
-    private FieldWriter mapWriter(String column, LogicalType keyType, LogicalType valueType) {
-        FieldWriter key = writer(column + ".key", keyType);
-        FieldWriter value = writer(column + ".value", valueType);
-        Getters keyHolder = new Getters();
-        Getters valueHolder = new Getters();
-        return (data, pos) -> {
-            MapData map = data.getMap(pos);
-            ArrayData keys = map.keyArray();
-            ArrayData values = map.valueArray();
-            Getters keyGetters = keyHolder.reset(keys);
-            Getters valueGetters = valueHolder.reset(values);
-            consumer.startGroup();
-            if (map.size() > 0) {
-                consumer.startField("key_value", 0);
-                for (int i = 0; i < map.size(); i++) {
-                    if (keys.isNullAt(i)) {
-                        throw new IllegalArgumentException(
-                                "Column '"
-                                        + column
-                                        + "' has a NULL map key; Parquet map keys cannot be NULL.");
-                    }
-                    consumer.startGroup();
-                    consumer.startField("key", 0);
-                    key.write(keyGetters, i);
-                    consumer.endField("key", 0);
-                    if (!values.isNullAt(i)) {
-                        consumer.startField("value", 1);
-                        value.write(valueGetters, i);
-                        consumer.endField("value", 1);
-                    }
-                    consumer.endGroup();
-                }
-                consumer.endField("key_value", 0);
-            }
-            consumer.endGroup();
-        };
-    }
-
-    private FieldWriter rowWriter(String column, RowType type) {
-        List<RowType.RowField> fields = type.getFields();
-        FieldWriter[] fieldWriters = new FieldWriter[fields.size()];
-        boolean[] notNull = new boolean[fields.size()];
-        for (int i = 0; i < fieldWriters.length; i++) {
-            fieldWriters[i] =
-                    writer(column + "." + fields.get(i).getName(), fields.get(i).getType());
-            notNull[i] = !fields.get(i).getType().isNullable();
         }
-        int arity = fields.size();
-        Getters nestedGetters = new Getters();
-        return (data, pos) -> {
-            Getters nested = nestedGetters.reset(data.getRow(pos, arity));
-            consumer.startGroup();
-            writeFields(nested, fieldWriters, notNull, type);
-            consumer.endGroup();
-        };
+    }
+
+    private final class BooleanWriter implements ValueWriter {
+        @Override
+        public void write(RowData row, int pos) {
+            consumer.addBoolean(row.getBoolean(pos));
+        }
+
+        @Override
+        public void write(ArrayData array, int pos) {
+            consumer.addBoolean(array.getBoolean(pos));
+        }
+    }
+
+    private final class TinyIntWriter implements ValueWriter {
+        @Override
+        public void write(RowData row, int pos) {
+            consumer.addInteger(row.getByte(pos));
+        }
+
+        @Override
+        public void write(ArrayData array, int pos) {
+            consumer.addInteger(array.getByte(pos));
+        }
+    }
+
+    private final class SmallIntWriter implements ValueWriter {
+        @Override
+        public void write(RowData row, int pos) {
+            consumer.addInteger(row.getShort(pos));
+        }
+
+        @Override
+        public void write(ArrayData array, int pos) {
+            consumer.addInteger(array.getShort(pos));
+        }
+    }
+
+    /** INT, and DATE (days since 1970-01-01 in both Flink and Parquet). */
+    private final class IntWriter implements ValueWriter {
+        @Override
+        public void write(RowData row, int pos) {
+            consumer.addInteger(row.getInt(pos));
+        }
+
+        @Override
+        public void write(ArrayData array, int pos) {
+            consumer.addInteger(array.getInt(pos));
+        }
+    }
+
+    private final class BigIntWriter implements ValueWriter {
+        @Override
+        public void write(RowData row, int pos) {
+            consumer.addLong(row.getLong(pos));
+        }
+
+        @Override
+        public void write(ArrayData array, int pos) {
+            consumer.addLong(array.getLong(pos));
+        }
+    }
+
+    private final class FloatWriter implements ValueWriter {
+        @Override
+        public void write(RowData row, int pos) {
+            consumer.addFloat(row.getFloat(pos));
+        }
+
+        @Override
+        public void write(ArrayData array, int pos) {
+            consumer.addFloat(array.getFloat(pos));
+        }
+    }
+
+    private final class DoubleWriter implements ValueWriter {
+        @Override
+        public void write(RowData row, int pos) {
+            consumer.addDouble(row.getDouble(pos));
+        }
+
+        @Override
+        public void write(ArrayData array, int pos) {
+            consumer.addDouble(array.getDouble(pos));
+        }
+    }
+
+    /** TIME: Flink holds milliseconds of the day; written as microseconds. */
+    private final class TimeWriter implements ValueWriter {
+        @Override
+        public void write(RowData row, int pos) {
+            consumer.addLong(row.getInt(pos) * 1000L);
+        }
+
+        @Override
+        public void write(ArrayData array, int pos) {
+            consumer.addLong(array.getInt(pos) * 1000L);
+        }
+    }
+
+    private final class StringWriter implements ValueWriter {
+        @Override
+        public void write(RowData row, int pos) {
+            consumer.addBinary(toBinary(row.getString(pos)));
+        }
+
+        @Override
+        public void write(ArrayData array, int pos) {
+            consumer.addBinary(toBinary(array.getString(pos)));
+        }
+
+        private Binary toBinary(StringData s) {
+            if (s instanceof BinaryStringData) {
+                BinaryStringData b = (BinaryStringData) s;
+                b.ensureMaterialized();
+                MemorySegment[] segments = b.getSegments();
+                int offset = b.getOffset();
+                int size = b.getSizeInBytes();
+                if (segments.length > 0
+                        && !segments[0].isOffHeap()
+                        && offset + size <= segments[0].size()) {
+                    // "reused": Parquet copies the bytes if it keeps them (dictionary, statistics)
+                    return Binary.fromReusedByteArray(segments[0].getArray(), offset, size);
+                }
+            }
+            return Binary.fromReusedByteArray(s.toBytes());
+        }
+    }
+
+    private final class BytesWriter implements ValueWriter {
+        @Override
+        public void write(RowData row, int pos) {
+            consumer.addBinary(Binary.fromReusedByteArray(row.getBinary(pos)));
+        }
+
+        @Override
+        public void write(ArrayData array, int pos) {
+            consumer.addBinary(Binary.fromReusedByteArray(array.getBinary(pos)));
+        }
+    }
+
+    /** Exact unscaled value at the declared scale, checked against the declared precision. */
+    private static BigInteger unscaledExact(DecimalData d, int precision, int scale, String path) {
+        BigDecimal value;
+        try {
+            value = d.toBigDecimal().setScale(scale, RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(
+                    "Column '"
+                            + path
+                            + "' is DECIMAL("
+                            + precision
+                            + ", "
+                            + scale
+                            + ") but the value "
+                            + d
+                            + " has more fractional digits",
+                    e);
+        }
+        BigInteger unscaled = value.unscaledValue();
+        if (unscaled.abs().compareTo(POW10[precision]) >= 0) {
+            throw new IllegalArgumentException(
+                    "Column '"
+                            + path
+                            + "' is DECIMAL("
+                            + precision
+                            + ", "
+                            + scale
+                            + ") but the value "
+                            + d
+                            + " does not fit");
+        }
+        return unscaled;
+    }
+
+    /** DECIMAL with precision up to 18, as INT32 or INT64 holding the unscaled value. */
+    private final class LongDecimalWriter implements ValueWriter {
+        private final int precision;
+        private final int scale;
+        private final boolean int32;
+        private final String path;
+
+        LongDecimalWriter(int precision, int scale, boolean int32, String path) {
+            this.precision = precision;
+            this.scale = scale;
+            this.int32 = int32;
+            this.path = path;
+        }
+
+        @Override
+        public void write(RowData row, int pos) {
+            add(row.getDecimal(pos, precision, scale));
+        }
+
+        @Override
+        public void write(ArrayData array, int pos) {
+            add(array.getDecimal(pos, precision, scale));
+        }
+
+        private void add(DecimalData d) {
+            long unscaled;
+            if (d.isCompact() && d.scale() == scale && d.precision() <= precision) {
+                unscaled = d.toUnscaledLong(); // the common case: no BigDecimal
+            } else {
+                unscaled = unscaledExact(d, precision, scale, path).longValueExact();
+            }
+            if (int32) {
+                consumer.addInteger((int) unscaled);
+            } else {
+                consumer.addLong(unscaled);
+            }
+        }
+    }
+
+    /** DECIMAL with precision above 18, as big-endian two's complement of fixed width. */
+    private final class FixedDecimalWriter implements ValueWriter {
+        private final int precision;
+        private final int scale;
+        private final String path;
+        private final byte[] buffer;
+
+        FixedDecimalWriter(int precision, int scale, String path) {
+            this.precision = precision;
+            this.scale = scale;
+            this.path = path;
+            this.buffer = new byte[HotdataTypeSupport.decimalBytes(precision)];
+        }
+
+        @Override
+        public void write(RowData row, int pos) {
+            add(row.getDecimal(pos, precision, scale));
+        }
+
+        @Override
+        public void write(ArrayData array, int pos) {
+            add(array.getDecimal(pos, precision, scale));
+        }
+
+        private void add(DecimalData d) {
+            byte[] bytes;
+            if (d.scale() == scale && d.precision() <= precision) {
+                bytes = d.toUnscaledBytes();
+            } else {
+                bytes = unscaledExact(d, precision, scale, path).toByteArray();
+            }
+            int pad = buffer.length - bytes.length;
+            if (pad < 0) {
+                throw new IllegalArgumentException(
+                        "Column '" + path + "': decimal " + d + " does not fit its precision");
+            }
+            Arrays.fill(buffer, 0, pad, bytes[0] < 0 ? (byte) -1 : (byte) 0);
+            System.arraycopy(bytes, 0, buffer, pad, bytes.length);
+            consumer.addBinary(Binary.fromReusedByteArray(buffer));
+        }
     }
 
     /**
-     * Uniform typed access to a position of a row or of an array, which share no interface in
-     * Flink. Mutable and reused per nesting level, so writing allocates no wrappers.
+     * TIMESTAMP and TIMESTAMP_LTZ: both hold epoch-based millis + nanos in {@link TimestampData}.
      */
-    private static final class Getters {
-        private RowData row;
-        private ArrayData array;
+    private final class TimestampWriter implements ValueWriter {
+        private final int precision;
+        private final String path;
 
-        Getters reset(RowData row) {
-            this.row = row;
-            this.array = null;
-            return this;
+        TimestampWriter(int precision, String path) {
+            this.precision = precision;
+            this.path = path;
         }
 
-        Getters reset(ArrayData array) {
-            this.row = null;
-            this.array = array;
-            return this;
+        @Override
+        public void write(RowData row, int pos) {
+            consumer.addLong(convert(row.getTimestamp(pos, precision)));
         }
 
-        boolean isNullAt(int pos) {
-            return row != null ? row.isNullAt(pos) : array.isNullAt(pos);
+        @Override
+        public void write(ArrayData array, int pos) {
+            consumer.addLong(convert(array.getTimestamp(pos, precision)));
         }
 
-        boolean getBoolean(int pos) {
-            return row != null ? row.getBoolean(pos) : array.getBoolean(pos);
+        private long convert(TimestampData ts) {
+            long millis = ts.getMillisecond();
+            int nanoOfMilli = ts.getNanoOfMillisecond(); // 0..999_999, so floor arithmetic holds
+            switch (timestampUnit) {
+                case MILLIS:
+                    return millis;
+                case MICROS:
+                    return millis * 1000L + nanoOfMilli / 1000;
+                default:
+                    try {
+                        return Math.addExact(Math.multiplyExact(millis, 1_000_000L), nanoOfMilli);
+                    } catch (ArithmeticException e) {
+                        throw new IllegalArgumentException(
+                                "Column '"
+                                        + path
+                                        + "': timestamp "
+                                        + ts
+                                        + " is outside the range of NANOS timestamps"
+                                        + " (1677-09-21 to 2262-04-11); use MICROS",
+                                e);
+                    }
+            }
+        }
+    }
+
+    /** 3-level LIST: {@code group (LIST) { repeated group list { element } }}. */
+    private final class ArrayWriter implements ValueWriter {
+        private final ValueWriter element;
+        private final boolean elementRequired;
+        private final String elementPath;
+
+        ArrayWriter(ArrayType type, String path) {
+            this.elementPath = HotdataTypeSupport.elementPath(path);
+            this.element = createWriter(type.getElementType(), elementPath);
+            this.elementRequired = !HotdataTypeSupport.unwrap(type.getElementType()).isNullable();
         }
 
-        byte getByte(int pos) {
-            return row != null ? row.getByte(pos) : array.getByte(pos);
+        @Override
+        public void write(RowData row, int pos) {
+            writeArray(row.getArray(pos));
         }
 
-        short getShort(int pos) {
-            return row != null ? row.getShort(pos) : array.getShort(pos);
+        @Override
+        public void write(ArrayData array, int pos) {
+            writeArray(array.getArray(pos));
         }
 
-        int getInt(int pos) {
-            return row != null ? row.getInt(pos) : array.getInt(pos);
+        private void writeArray(ArrayData a) {
+            consumer.startGroup();
+            int n = a.size();
+            if (n > 0) {
+                consumer.startField(HotdataTypeSupport.LIST_REPEATED, 0);
+                for (int i = 0; i < n; i++) {
+                    consumer.startGroup();
+                    if (!a.isNullAt(i)) {
+                        consumer.startField(HotdataTypeSupport.LIST_ELEMENT, 0);
+                        element.write(a, i);
+                        consumer.endField(HotdataTypeSupport.LIST_ELEMENT, 0);
+                    } else if (elementRequired) {
+                        throw nullIn(elementPath);
+                    }
+                    consumer.endGroup();
+                }
+                consumer.endField(HotdataTypeSupport.LIST_REPEATED, 0);
+            }
+            consumer.endGroup();
+        }
+    }
+
+    /**
+     * MAP: {@code group (MAP) { repeated group key_value { required key; value } }}. A MULTISET is
+     * the same with the element as key and its INT count as required value ({@code valueType ==
+     * null}).
+     */
+    private final class MapWriter implements ValueWriter {
+        private final ValueWriter key;
+        private final ValueWriter value;
+        private final boolean valueRequired;
+        private final String keyPath;
+        private final String valuePath;
+
+        MapWriter(LogicalType keyType, LogicalType valueType, String path) {
+            this.keyPath = HotdataTypeSupport.keyPath(path);
+            this.valuePath = HotdataTypeSupport.valuePath(path);
+            this.key = createWriter(keyType, keyPath);
+            if (valueType == null) {
+                this.value = new IntWriter();
+                this.valueRequired = true;
+            } else {
+                this.value = createWriter(valueType, valuePath);
+                this.valueRequired = !HotdataTypeSupport.unwrap(valueType).isNullable();
+            }
         }
 
-        long getLong(int pos) {
-            return row != null ? row.getLong(pos) : array.getLong(pos);
+        @Override
+        public void write(RowData row, int pos) {
+            writeMap(row.getMap(pos));
         }
 
-        float getFloat(int pos) {
-            return row != null ? row.getFloat(pos) : array.getFloat(pos);
+        @Override
+        public void write(ArrayData array, int pos) {
+            writeMap(array.getMap(pos));
         }
 
-        double getDouble(int pos) {
-            return row != null ? row.getDouble(pos) : array.getDouble(pos);
+        private void writeMap(MapData m) {
+            consumer.startGroup();
+            int n = m.size();
+            if (n > 0) {
+                ArrayData keys = m.keyArray();
+                ArrayData values = m.valueArray();
+                consumer.startField(HotdataTypeSupport.MAP_REPEATED, 0);
+                for (int i = 0; i < n; i++) {
+                    if (keys.isNullAt(i)) {
+                        throw new IllegalArgumentException(
+                                "Column '"
+                                        + keyPath
+                                        + "' has a null map key; Parquet map keys cannot be null");
+                    }
+                    consumer.startGroup();
+                    consumer.startField(HotdataTypeSupport.MAP_KEY, 0);
+                    key.write(keys, i);
+                    consumer.endField(HotdataTypeSupport.MAP_KEY, 0);
+                    if (!values.isNullAt(i)) {
+                        consumer.startField(HotdataTypeSupport.MAP_VALUE, 1);
+                        value.write(values, i);
+                        consumer.endField(HotdataTypeSupport.MAP_VALUE, 1);
+                    } else if (valueRequired) {
+                        throw nullIn(valuePath);
+                    }
+                    consumer.endGroup();
+                }
+                consumer.endField(HotdataTypeSupport.MAP_REPEATED, 0);
+            }
+            consumer.endGroup();
+        }
+    }
+
+    /** Nested ROW as a group. */
+    private final class RowWriter implements ValueWriter {
+        private final Fields fields;
+
+        RowWriter(RowType type, String path) {
+            this.fields = new Fields(type, path);
         }
 
-        org.apache.flink.table.data.StringData getString(int pos) {
-            return row != null ? row.getString(pos) : array.getString(pos);
+        @Override
+        public void write(RowData row, int pos) {
+            writeRow(row.getRow(pos, fields.size()));
         }
 
-        byte[] getBinary(int pos) {
-            return row != null ? row.getBinary(pos) : array.getBinary(pos);
+        @Override
+        public void write(ArrayData array, int pos) {
+            writeRow(array.getRow(pos, fields.size()));
         }
 
-        DecimalData getDecimal(int pos, int precision, int scale) {
-            return row != null
-                    ? row.getDecimal(pos, precision, scale)
-                    : array.getDecimal(pos, precision, scale);
-        }
-
-        TimestampData getTimestamp(int pos, int precision) {
-            return row != null
-                    ? row.getTimestamp(pos, precision)
-                    : array.getTimestamp(pos, precision);
-        }
-
-        ArrayData getArray(int pos) {
-            return row != null ? row.getArray(pos) : array.getArray(pos);
-        }
-
-        MapData getMap(int pos) {
-            return row != null ? row.getMap(pos) : array.getMap(pos);
-        }
-
-        RowData getRow(int pos, int arity) {
-            return row != null ? row.getRow(pos, arity) : array.getRow(pos, arity);
+        private void writeRow(RowData nested) {
+            consumer.startGroup();
+            fields.write(nested);
+            consumer.endGroup();
         }
     }
 }
