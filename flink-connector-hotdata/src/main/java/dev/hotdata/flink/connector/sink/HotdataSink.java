@@ -119,7 +119,7 @@ public class HotdataSink<IN>
                 .transform(
                         "Hotdata Commit Aggregator: " + config.targetDescription(),
                         CommittableMessageTypeInfo.of(HotdataCommittableSerializer::new),
-                        new HotdataCommitAggregator())
+                        new HotdataCommitAggregator(config.writeMode() == HotdataWriteMode.REPLACE))
                 .setParallelism(1)
                 .setMaxParallelism(1)
                 // all committables to committer subtask 0: one stream of loads per sink
@@ -136,6 +136,17 @@ public class HotdataSink<IN>
         boolean batch =
                 env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE)
                         == RuntimeExecutionMode.BATCH;
+        if (config.writeMode() == HotdataWriteMode.REPLACE
+                && !batch
+                && hasUnboundedSource(stream.getTransformation())) {
+            throw new IllegalStateException(
+                    "The Hotdata sink into "
+                            + config.targetDescription()
+                            + " is in 'replace' mode (also used by INSERT OVERWRITE), which"
+                            + " publishes the job's whole output once, when its input ends, so it"
+                            + " needs a bounded input (batch mode or bounded sources); this job"
+                            + " reads an unbounded source.");
+        }
         if (config.checkpointingRequired()
                 && !checkpointing
                 && !batch

@@ -39,6 +39,7 @@ public class HotdataSinkBuilder<IN> {
 
     public static final String DEFAULT_SCHEMA = "public";
     public static final long DEFAULT_ROLLING_MAX_BYTES = 128L * 1024 * 1024;
+    public static final long DEFAULT_BUFFER_FLUSH_MAX_BYTES = 64L * 1024 * 1024;
     public static final int DEFAULT_MAX_RETRIES = 5;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
 
@@ -56,9 +57,11 @@ public class HotdataSinkBuilder<IN> {
     private HotdataWriteMode writeMode;
     private List<String> keyColumns = new ArrayList<>();
     private HotdataTableLayout layout = HotdataTableLayout.none();
+    private List<String> declaredTables = new ArrayList<>();
     private RowType rowType;
     private HotdataRowConverter<IN> converter;
     private long rollingMaxBytes = DEFAULT_ROLLING_MAX_BYTES;
+    private long bufferFlushMaxBytes = DEFAULT_BUFFER_FLUSH_MAX_BYTES;
     private ParquetWriterOptions parquetOptions;
     private int maxRetries = DEFAULT_MAX_RETRIES;
     private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
@@ -149,6 +152,15 @@ public class HotdataSinkBuilder<IN> {
         return this;
     }
 
+    /**
+     * Further tables of the same schema to declare (empty, without a key) when the sink creates the
+     * database, as Hotdata's loaders do for tables other jobs will fill.
+     */
+    public HotdataSinkBuilder<IN> setDeclaredTables(String... tables) {
+        this.declaredTables = new ArrayList<>(Arrays.asList(tables));
+        return this;
+    }
+
     /** The row type of a {@code RowData} stream; no converter is needed. */
     public HotdataSinkBuilder<IN> setRowType(RowType rowType) {
         this.rowType = rowType;
@@ -166,6 +178,15 @@ public class HotdataSinkBuilder<IN> {
     /** A writer rolls to a new Parquet file past this many bytes; default 128 MiB. */
     public HotdataSinkBuilder<IN> setRollingMaxBytes(long rollingMaxBytes) {
         this.rollingMaxBytes = rollingMaxBytes;
+        return this;
+    }
+
+    /**
+     * In {@code upsert} mode each writer reduces a checkpoint's changes per key in heap; past this
+     * many bytes it writes the reduced changes out and starts a new batch. Default 64 MiB.
+     */
+    public HotdataSinkBuilder<IN> setBufferFlushMaxBytes(long bufferFlushMaxBytes) {
+        this.bufferFlushMaxBytes = bufferFlushMaxBytes;
         return this;
     }
 
@@ -259,6 +280,14 @@ public class HotdataSinkBuilder<IN> {
                             + "' is reserved for the sink's commit log; choose another.");
         }
 
+        List<String> declared = new ArrayList<>();
+        for (String name : declaredTables) {
+            String normalized = HotdataIdentifiers.normalize(name, "declared table");
+            if (!normalized.equals(tableName) && !declared.contains(normalized)) {
+                declared.add(normalized);
+            }
+        }
+
         if (rowType == null) {
             throw new IllegalArgumentException(
                     "The sink needs the row type of the data (setRowType or setRowConverter).");
@@ -286,9 +315,14 @@ public class HotdataSinkBuilder<IN> {
                             + mode
                             + "' needs key columns (a PRIMARY KEY); none were given.");
         }
-        if (mode != HotdataWriteMode.APPEND) {
-            throw new UnsupportedOperationException(
-                    "Write mode '" + mode + "' is not supported yet; use 'append'.");
+        if ((mode == HotdataWriteMode.REPLACE || mode == HotdataWriteMode.INSERT_ONLY)
+                && !commitLogEnabled) {
+            throw new IllegalArgumentException(
+                    "Write mode '"
+                            + mode
+                            + "' stages rows in a table of its own and needs the commit log to"
+                            + " know what was published; it cannot run with the commit log"
+                            + " disabled.");
         }
         for (HotdataTableLayout.PartitionKey partition : layout.partitionBy()) {
             requireColumn(partition.column(), "Partition");
@@ -299,6 +333,12 @@ public class HotdataSinkBuilder<IN> {
         if (rollingMaxBytes <= 0) {
             throw new IllegalArgumentException(
                     "rolling max bytes must be positive, but was " + rollingMaxBytes + ".");
+        }
+        if (bufferFlushMaxBytes <= 0) {
+            throw new IllegalArgumentException(
+                    "buffer flush max bytes must be positive, but was "
+                            + bufferFlushMaxBytes
+                            + ".");
         }
 
         HotdataSinkConfig config =
@@ -312,8 +352,10 @@ public class HotdataSinkBuilder<IN> {
                         mode,
                         keyColumns,
                         layout,
+                        declared,
                         rowType,
                         rollingMaxBytes,
+                        bufferFlushMaxBytes,
                         parquetOptions == null
                                 ? ParquetWriterOptions.builder().build()
                                 : parquetOptions,

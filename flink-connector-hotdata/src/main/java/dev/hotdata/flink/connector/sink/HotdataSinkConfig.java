@@ -33,8 +33,10 @@ public final class HotdataSinkConfig implements Serializable {
     private final HotdataWriteMode writeMode;
     private final List<String> keyColumns;
     private final HotdataTableLayout layout;
+    private final List<String> declaredTables;
     private final RowType rowType;
     private final long rollingMaxBytes;
+    private final long bufferFlushMaxBytes;
     private final ParquetWriterOptions parquetOptions;
     private final String sinkId;
     private final boolean commitLogEnabled;
@@ -50,8 +52,10 @@ public final class HotdataSinkConfig implements Serializable {
             HotdataWriteMode writeMode,
             List<String> keyColumns,
             HotdataTableLayout layout,
+            List<String> declaredTables,
             RowType rowType,
             long rollingMaxBytes,
+            long bufferFlushMaxBytes,
             ParquetWriterOptions parquetOptions,
             String sinkId,
             boolean commitLogEnabled,
@@ -65,8 +69,10 @@ public final class HotdataSinkConfig implements Serializable {
         this.writeMode = Objects.requireNonNull(writeMode);
         this.keyColumns = Collections.unmodifiableList(new ArrayList<>(keyColumns));
         this.layout = Objects.requireNonNull(layout);
+        this.declaredTables = Collections.unmodifiableList(new ArrayList<>(declaredTables));
         this.rowType = Objects.requireNonNull(rowType);
         this.rollingMaxBytes = rollingMaxBytes;
+        this.bufferFlushMaxBytes = bufferFlushMaxBytes;
         this.parquetOptions = Objects.requireNonNull(parquetOptions);
         this.sinkId = Objects.requireNonNull(sinkId);
         this.commitLogEnabled = commitLogEnabled;
@@ -112,12 +118,22 @@ public final class HotdataSinkConfig implements Serializable {
         return layout;
     }
 
+    /** Further tables declared (empty) when the sink creates the database. */
+    public List<String> declaredTables() {
+        return declaredTables;
+    }
+
     public RowType rowType() {
         return rowType;
     }
 
     public long rollingMaxBytes() {
         return rollingMaxBytes;
+    }
+
+    /** In upsert mode, the heap a writer's per-key buffer may hold before it is written out. */
+    public long bufferFlushMaxBytes() {
+        return bufferFlushMaxBytes;
     }
 
     public ParquetWriterOptions parquetOptions() {

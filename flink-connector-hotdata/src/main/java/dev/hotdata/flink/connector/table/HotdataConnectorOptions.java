@@ -8,11 +8,13 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Options of the {@code hotdata} table connector. Connection options fall back to the environment
  * variables all of Hotdata's tools read. {@code api-key} is hidden wherever Flink prints
- * configuration (Flink masks keys containing "api-key").
+ * configuration (Flink masks keys containing "api-key"); prefer the environment variable, since
+ * {@code SHOW CREATE TABLE} prints table options as written.
  */
 @PublicEvolving
 public final class HotdataConnectorOptions {
@@ -81,7 +83,43 @@ public final class HotdataConnectorOptions {
                     .noDefaultValue()
                     .withDescription(
                             "append, upsert, insert-only or replace. Default: upsert with a"
-                                    + " PRIMARY KEY, else append.");
+                                    + " PRIMARY KEY, else append. INSERT OVERWRITE always"
+                                    + " replaces.");
+
+    public static final ConfigOption<List<String>> DECLARED_TABLES =
+            ConfigOptions.key("declared-tables")
+                    .stringType()
+                    .asList()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Further tables (separated by ';') to declare in 'schema' when the"
+                                    + " sink creates the database, for tables other jobs fill.");
+
+    public static final ConfigOption<String> SORTED_BY =
+            ConfigOptions.key("sorted-by")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Sort key declared with the table when the sink creates it, e.g."
+                                    + " 'ts desc nulls last, id'. PARTITIONED BY columns become"
+                                    + " the table's partition_by.");
+
+    public static final ConfigOption<String> DELIVERY_GUARANTEE =
+            ConfigOptions.key("sink.delivery-guarantee")
+                    .stringType()
+                    .defaultValue("exactly-once")
+                    .withDescription(
+                            "exactly-once (default) or at-least-once, which behaves the same:"
+                                    + " publishing is idempotent, so the sink never needs to"
+                                    + " give up exactly-once. 'none' is refused.");
+
+    public static final ConfigOption<MemorySize> BUFFER_FLUSH_MAX_BYTES =
+            ConfigOptions.key("sink.buffer-flush.max-bytes")
+                    .memoryType()
+                    .defaultValue(MemorySize.ofMebiBytes(64))
+                    .withDescription(
+                            "Upsert mode: heap a writer may use to reduce a checkpoint's changes"
+                                    + " per key before writing them out as a batch.");
 
     public static final ConfigOption<Integer> MAX_RETRIES =
             ConfigOptions.key("sink.max-retries")

@@ -1,45 +1,93 @@
 package dev.hotdata.flink.connector.table;
 
-import dev.hotdata.flink.connector.sink.HotdataSink;
+import dev.hotdata.flink.connector.sink.HotdataWriteMode;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.connector.sink.SinkV2Provider;
-import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.connector.sink.abilities.SupportsOverwrite;
+import org.apache.flink.table.connector.sink.abilities.SupportsPartitioning;
 
-/** The {@code hotdata} table sink: plans a {@link HotdataSink} of the table's rows. */
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code hotdata} table sink. With a PRIMARY KEY it consumes a changelog (upserts and deletes
+ * by key); otherwise, and in {@code insert-only} and {@code replace} modes, inserts only. {@code
+ * INSERT OVERWRITE} publishes the query's output as the table's whole contents, once, at the end of
+ * the (bounded) job.
+ */
 @Internal
-public class HotdataDynamicTableSink implements DynamicTableSink {
+public class HotdataDynamicTableSink
+        implements DynamicTableSink, SupportsOverwrite, SupportsPartitioning {
 
-    private final HotdataSink<RowData> sink;
+    private final HotdataTableSinkSpec spec;
     private final Integer parallelism;
-    private final String tableName;
+    private boolean overwrite;
+    private Map<String, String> staticPartition = Collections.emptyMap();
 
-    HotdataDynamicTableSink(HotdataSink<RowData> sink, Integer parallelism, String tableName) {
-        this.sink = sink;
+    HotdataDynamicTableSink(HotdataTableSinkSpec spec, Integer parallelism) {
+        this.spec = spec;
         this.parallelism = parallelism;
-        this.tableName = tableName;
+    }
+
+    private HotdataWriteMode mode() {
+        return overwrite ? HotdataWriteMode.REPLACE : spec.configuredMode();
     }
 
     @Override
     public ChangelogMode getChangelogMode(ChangelogMode requestedMode) {
-        // append mode only so far: the planner reports queries that produce updates
+        if (mode() == HotdataWriteMode.UPSERT) {
+            // the last change per key wins; deletes need only the key
+            return ChangelogMode.upsert();
+        }
         return ChangelogMode.insertOnly();
     }
 
     @Override
     public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
-        return SinkV2Provider.of(sink, parallelism);
+        // replace on an unbounded input is refused by the sink, which sees the sources
+        return SinkV2Provider.of(spec.buildSink(overwrite), parallelism);
+    }
+
+    @Override
+    public void applyOverwrite(boolean overwrite) {
+        this.overwrite = overwrite;
+    }
+
+    @Override
+    public void applyStaticPartition(Map<String, String> partition) {
+        if (overwrite && !partition.isEmpty()) {
+            throw new ValidationException(
+                    "Invalid 'hotdata' table "
+                            + spec.tableName()
+                            + ": INSERT OVERWRITE ... PARTITION ("
+                            + partition.keySet()
+                            + ") is not supported: Hotdata replaces whole tables, not"
+                            + " partitions. Overwrite the whole table instead.");
+        }
+        // the static values are in the rows the planner sends; nothing else to do
+        this.staticPartition = new LinkedHashMap<>(partition);
+    }
+
+    @Override
+    public boolean requiresPartitionGrouping(boolean supportsGrouping) {
+        return false;
     }
 
     @Override
     public DynamicTableSink copy() {
-        return new HotdataDynamicTableSink(sink, parallelism, tableName);
+        HotdataDynamicTableSink copy = new HotdataDynamicTableSink(spec, parallelism);
+        copy.overwrite = overwrite;
+        copy.staticPartition = staticPartition;
+        return copy;
     }
 
     @Override
     public String asSummaryString() {
-        return "Hotdata(" + tableName + ")";
+        return "Hotdata(" + spec.tableName() + ", " + mode() + ")";
     }
 }

@@ -1,16 +1,9 @@
 package dev.hotdata.flink.connector.table;
 
-import dev.hotdata.flink.connector.format.ParquetWriterOptions;
-import dev.hotdata.flink.connector.sink.HotdataSink;
-import dev.hotdata.flink.connector.sink.HotdataSinkBuilder;
-import dev.hotdata.flink.connector.sink.HotdataWriteMode;
-
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
-import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.factories.DynamicTableSinkFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 import org.apache.flink.table.types.logical.RowType;
@@ -39,22 +32,30 @@ public class HotdataDynamicTableSinkFactory implements DynamicTableSinkFactory {
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return new HashSet<>(
-                Arrays.asList(
-                        HotdataConnectorOptions.API_KEY,
-                        HotdataConnectorOptions.WORKSPACE_ID,
-                        HotdataConnectorOptions.ENDPOINT,
-                        HotdataConnectorOptions.DATABASE,
-                        HotdataConnectorOptions.DATABASE_ID,
-                        HotdataConnectorOptions.CREATE_DATABASE_IF_MISSING,
-                        HotdataConnectorOptions.SCHEMA,
-                        HotdataConnectorOptions.TABLE,
-                        HotdataConnectorOptions.WRITE_MODE,
-                        HotdataConnectorOptions.MAX_RETRIES,
-                        HotdataConnectorOptions.RETRY_BACKOFF,
-                        HotdataConnectorOptions.ROLLING_MAX_BYTES,
-                        HotdataConnectorOptions.PARQUET_COMPRESSION,
-                        FactoryUtil.SINK_PARALLELISM));
+        return new HashSet<>(allOptions());
+    }
+
+    /** Every option of the connector. */
+    static List<ConfigOption<?>> allOptions() {
+        return Arrays.asList(
+                HotdataConnectorOptions.API_KEY,
+                HotdataConnectorOptions.WORKSPACE_ID,
+                HotdataConnectorOptions.ENDPOINT,
+                HotdataConnectorOptions.DATABASE,
+                HotdataConnectorOptions.DATABASE_ID,
+                HotdataConnectorOptions.CREATE_DATABASE_IF_MISSING,
+                HotdataConnectorOptions.SCHEMA,
+                HotdataConnectorOptions.TABLE,
+                HotdataConnectorOptions.DECLARED_TABLES,
+                HotdataConnectorOptions.SORTED_BY,
+                HotdataConnectorOptions.WRITE_MODE,
+                HotdataConnectorOptions.DELIVERY_GUARANTEE,
+                HotdataConnectorOptions.MAX_RETRIES,
+                HotdataConnectorOptions.RETRY_BACKOFF,
+                HotdataConnectorOptions.ROLLING_MAX_BYTES,
+                HotdataConnectorOptions.BUFFER_FLUSH_MAX_BYTES,
+                HotdataConnectorOptions.PARQUET_COMPRESSION,
+                FactoryUtil.SINK_PARALLELISM);
     }
 
     @Override
@@ -62,70 +63,22 @@ public class HotdataDynamicTableSinkFactory implements DynamicTableSinkFactory {
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
         helper.validate();
         ReadableConfig options = helper.getOptions();
-
-        RowType rowType = (RowType) context.getPhysicalRowDataType().getLogicalType();
         List<String> key =
                 context.getCatalogTable()
                         .getResolvedSchema()
                         .getPrimaryKey()
                         .map(pk -> pk.getColumns())
                         .orElse(Collections.emptyList());
-
-        HotdataSinkBuilder<RowData> builder =
-                HotdataSink.<RowData>builder()
-                        .setRowType(rowType)
-                        .setTable(
-                                options.getOptional(HotdataConnectorOptions.TABLE)
-                                        .orElse(context.getObjectIdentifier().getObjectName()))
-                        .setSchema(options.get(HotdataConnectorOptions.SCHEMA))
-                        .setCreateDatabaseIfMissing(
-                                options.get(HotdataConnectorOptions.CREATE_DATABASE_IF_MISSING))
-                        .setMaxRetries(options.get(HotdataConnectorOptions.MAX_RETRIES))
-                        .setRetryBackoff(options.get(HotdataConnectorOptions.RETRY_BACKOFF))
-                        .setRollingMaxBytes(
-                                options.get(HotdataConnectorOptions.ROLLING_MAX_BYTES).getBytes())
-                        .setParquetOptions(
-                                ParquetWriterOptions.builder()
-                                        .compression(
-                                                options.get(
-                                                        HotdataConnectorOptions
-                                                                .PARQUET_COMPRESSION))
-                                        .build())
-                        .setKeyColumns(key.toArray(new String[0]));
-        options.getOptional(HotdataConnectorOptions.API_KEY).ifPresent(builder::setApiKey);
-        options.getOptional(HotdataConnectorOptions.WORKSPACE_ID)
-                .ifPresent(builder::setWorkspaceId);
-        options.getOptional(HotdataConnectorOptions.ENDPOINT).ifPresent(builder::setEndpoint);
-        options.getOptional(HotdataConnectorOptions.DATABASE).ifPresent(builder::setDatabase);
-        options.getOptional(HotdataConnectorOptions.DATABASE_ID).ifPresent(builder::setDatabaseId);
-        options.getOptional(HotdataConnectorOptions.WRITE_MODE)
-                .ifPresent(
-                        mode ->
-                                builder.setWriteMode(
-                                        parse(mode, HotdataConnectorOptions.WRITE_MODE)));
-
-        HotdataSink<RowData> sink;
-        try {
-            sink = builder.build();
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            throw new ValidationException(
-                    "Invalid 'hotdata' options for table "
-                            + context.getObjectIdentifier().asSummaryString()
-                            + ": "
-                            + e.getMessage(),
-                    e);
-        }
+        HotdataTableSinkSpec spec =
+                new HotdataTableSinkSpec(
+                        options,
+                        (RowType) context.getPhysicalRowDataType().getLogicalType(),
+                        key,
+                        context.getCatalogTable().getPartitionKeys(),
+                        context.getObjectIdentifier().asSummaryString(),
+                        context.getObjectIdentifier().getObjectName());
+        spec.buildSink(false); // validates every option now, with messages naming them
         return new HotdataDynamicTableSink(
-                sink,
-                options.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null),
-                context.getObjectIdentifier().asSummaryString());
-    }
-
-    private static HotdataWriteMode parse(String value, ConfigOption<String> option) {
-        try {
-            return HotdataWriteMode.fromOptionValue(value);
-        } catch (IllegalArgumentException e) {
-            throw new ValidationException("Option '" + option.key() + "': " + e.getMessage(), e);
-        }
+                spec, options.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null));
     }
 }

@@ -102,10 +102,23 @@ class HotdataSinkBuilderTest {
     }
 
     @Test
-    void keyedModesAreNotAvailableYet() {
-        assertThatThrownBy(() -> builder().setKeyColumns("id").build())
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining("upsert");
+    void theModeFollowsTheKeyAndKeyedModesNeedOne() {
+        assertThat(builder().setKeyColumns("id").build().getConfig().writeMode())
+                .isEqualTo(HotdataWriteMode.UPSERT);
+        assertThat(builder().build().getConfig().writeMode()).isEqualTo(HotdataWriteMode.APPEND);
+        assertThatThrownBy(() -> builder().setWriteMode(HotdataWriteMode.INSERT_ONLY).build())
+                .hasMessageContaining("'insert-only' needs key columns");
+        assertThatThrownBy(
+                        () ->
+                                builder()
+                                        .setWriteMode(HotdataWriteMode.REPLACE)
+                                        .setCommitLogEnabled(false)
+                                        .build())
+                .hasMessageContaining("commit log");
+        assertThatThrownBy(() -> builder().setBufferFlushMaxBytes(0).build())
+                .hasMessageContaining("buffer flush max bytes");
+        assertThatThrownBy(() -> builder().setDeclaredTables("ok", "not ok").build())
+                .hasMessageContaining("'not ok'");
     }
 
     @Test

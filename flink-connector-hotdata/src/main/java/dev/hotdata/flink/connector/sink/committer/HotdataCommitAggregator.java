@@ -35,10 +35,20 @@ public class HotdataCommitAggregator
 
     private static final long serialVersionUID = 1L;
 
+    private final boolean publishAtEnd;
+
     private transient List<HotdataUploadedFile> pending;
     private transient String sinkId;
     private transient long lastCheckpointId;
     private transient long maxSeenCheckpointId;
+
+    /**
+     * @param publishAtEnd whether the end of input must reach the committer even without new
+     *     uploads, because it publishes what earlier checkpoints staged ({@code replace} mode)
+     */
+    public HotdataCommitAggregator(boolean publishAtEnd) {
+        this.publishAtEnd = publishAtEnd;
+    }
 
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
@@ -67,21 +77,23 @@ public class HotdataCommitAggregator
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        emit(checkpointId);
+        emit(checkpointId, false);
         lastCheckpointId = checkpointId;
     }
 
     @Override
     public void endInput() {
         // The writers label their end-of-input results with the next checkpoint id.
-        emit(Math.max(lastCheckpointId + 1, maxSeenCheckpointId));
+        emit(Math.max(lastCheckpointId + 1, maxSeenCheckpointId), true);
     }
 
-    private void emit(long checkpointId) {
-        if (pending.isEmpty()) {
+    private void emit(long checkpointId, boolean endOfInput) {
+        boolean publish = endOfInput && publishAtEnd && sinkId != null;
+        if (pending.isEmpty() && !publish) {
             return; // an empty checkpoint publishes nothing
         }
-        HotdataCommittable committable = new HotdataCommittable(sinkId, checkpointId, pending);
+        HotdataCommittable committable =
+                new HotdataCommittable(sinkId, checkpointId, pending, endOfInput);
         pending = new ArrayList<>();
         output.collect(new StreamRecord<>(new CommittableSummary<>(0, 1, checkpointId, 1, 0)));
         output.collect(

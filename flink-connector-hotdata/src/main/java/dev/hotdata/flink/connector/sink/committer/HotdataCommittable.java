@@ -17,11 +17,26 @@ public final class HotdataCommittable {
     private final String sinkId;
     private final long checkpointId;
     private final List<HotdataUploadedFile> files;
+    private final boolean endOfInput;
 
     public HotdataCommittable(String sinkId, long checkpointId, List<HotdataUploadedFile> files) {
+        this(sinkId, checkpointId, files, false);
+    }
+
+    public HotdataCommittable(
+            String sinkId, long checkpointId, List<HotdataUploadedFile> files, boolean endOfInput) {
         this.sinkId = Objects.requireNonNull(sinkId, "sinkId");
         this.checkpointId = checkpointId;
         this.files = Collections.unmodifiableList(new ArrayList<>(files));
+        this.endOfInput = endOfInput;
+    }
+
+    /**
+     * Whether this is the last committable of a bounded input: in {@code replace} mode, the one
+     * that publishes everything staged.
+     */
+    public boolean endOfInput() {
+        return endOfInput;
     }
 
     /** The stable id of the sink that wrote the files (kept in writer state across restores). */
@@ -63,13 +78,14 @@ public final class HotdataCommittable {
         }
         HotdataCommittable that = (HotdataCommittable) o;
         return checkpointId == that.checkpointId
+                && endOfInput == that.endOfInput
                 && sinkId.equals(that.sinkId)
                 && files.equals(that.files);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(sinkId, checkpointId, files);
+        return Objects.hash(sinkId, checkpointId, files, endOfInput);
     }
 
     @Override
@@ -80,6 +96,7 @@ public final class HotdataCommittable {
                 + checkpointId
                 + ", files="
                 + files
+                + (endOfInput ? ", endOfInput" : "")
                 + '}';
     }
 }

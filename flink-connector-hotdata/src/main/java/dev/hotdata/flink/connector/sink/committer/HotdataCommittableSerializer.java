@@ -6,17 +6,22 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 import java.io.IOException;
+import java.util.List;
 
 /** Versioned serializer of {@link HotdataCommittable}; older versions stay readable. */
 @Internal
 public final class HotdataCommittableSerializer
         implements SimpleVersionedSerializer<HotdataCommittable> {
 
+    /** sink id, checkpoint id, files. */
     private static final int VERSION_1 = 1;
+
+    /** Version 1 followed by the end-of-input flag. */
+    private static final int VERSION_2 = 2;
 
     @Override
     public int getVersion() {
-        return VERSION_1;
+        return VERSION_2;
     }
 
     @Override
@@ -25,17 +30,20 @@ public final class HotdataCommittableSerializer
         out.writeUTF(committable.sinkId());
         out.writeLong(committable.checkpointId());
         HotdataUploadedFile.writeList(committable.files(), out);
+        out.writeBoolean(committable.endOfInput());
         return out.getCopyOfBuffer();
     }
 
     @Override
     public HotdataCommittable deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION_1) {
+        if (version != VERSION_1 && version != VERSION_2) {
             throw new IOException("Unknown HotdataCommittable serializer version " + version);
         }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         String sinkId = in.readUTF();
         long checkpointId = in.readLong();
-        return new HotdataCommittable(sinkId, checkpointId, HotdataUploadedFile.readList(in));
+        List<HotdataUploadedFile> files = HotdataUploadedFile.readList(in);
+        boolean endOfInput = version >= VERSION_2 && in.readBoolean();
+        return new HotdataCommittable(sinkId, checkpointId, files, endOfInput);
     }
 }

@@ -6,10 +6,13 @@ import dev.hotdata.flink.connector.client.HotdataException;
 import dev.hotdata.flink.connector.client.model.CreateDatabaseRequest;
 import dev.hotdata.flink.connector.client.model.DatabaseInfo;
 import dev.hotdata.flink.connector.client.model.DatabaseSummary;
+import dev.hotdata.flink.connector.client.model.InformationSchemaPage;
+import dev.hotdata.flink.connector.client.model.InformationSchemaRequest;
 import dev.hotdata.flink.connector.client.model.PartitionKey;
 import dev.hotdata.flink.connector.client.model.SchemaDeclaration;
 import dev.hotdata.flink.connector.client.model.SortKey;
 import dev.hotdata.flink.connector.client.model.TableDeclaration;
+import dev.hotdata.flink.connector.client.model.TableInfo;
 import dev.hotdata.flink.connector.sink.HotdataSinkConfig;
 import dev.hotdata.flink.connector.sink.HotdataTableLayout;
 
@@ -20,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -34,23 +38,85 @@ final class HotdataTarget {
 
     private static final Logger LOG = LoggerFactory.getLogger(HotdataTarget.class);
 
-    private final String databaseId;
+    /** Longest table name Hotdata is known to accept (hotdata-local's strict bound). */
+    static final int MAX_IDENTIFIER_LENGTH = 63;
 
-    private HotdataTarget(String databaseId) {
+    private static final Object RESOLVING = new Object();
+
+    private final String databaseId;
+    private final String connectionId;
+
+    private HotdataTarget(String databaseId, String connectionId) {
         this.databaseId = databaseId;
+        this.connectionId = connectionId;
     }
 
     String databaseId() {
         return databaseId;
     }
 
+    /** The database's default connection, which table deletion and listing address. */
+    String connectionId() {
+        return connectionId;
+    }
+
+    /**
+     * The table a sink stages rows in before publishing them ({@code replace}, {@code
+     * insert-only}): one per sink id, so a new run never sees an earlier run's rows, and a restored
+     * run finds its own.
+     */
+    static String stageTableName(String table, String sinkId) {
+        String name = "_flink_stage_" + shortHash(sinkId) + "_" + table;
+        if (name.length() > MAX_IDENTIFIER_LENGTH) {
+            name = name.substring(0, MAX_IDENTIFIER_LENGTH - 9) + "_" + shortHash(table);
+        }
+        return name;
+    }
+
+    private static String shortHash(String value) {
+        return String.format("%08x", value.hashCode());
+    }
+
+    /** Declares a table of the sink's schema with no key or layout; an existing one is reused. */
+    void declarePlainTable(HotdataClient client, HotdataSinkConfig config, String table)
+            throws HotdataException, HotdataTargetException {
+        declareTable(client, config, databaseId, TableDeclaration.builder().name(table).build());
+    }
+
+    /**
+     * Whether the table has columns yet: a declared table gets them with its first load, and SQL
+     * that names its columns fails before that.
+     */
+    boolean hasColumns(HotdataClient client, String schema, String table) throws HotdataException {
+        InformationSchemaPage page =
+                client.informationSchema(
+                        InformationSchemaRequest.builder()
+                                .connectionId(connectionId)
+                                .schema(schema)
+                                .table(table)
+                                .includeColumns(true)
+                                .build());
+        for (TableInfo info : page.tables()) {
+            if (table.equalsIgnoreCase(info.table())
+                    && info.columns() != null
+                    && !info.columns().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Resolves the database and declares the sink's table (a no-op when it exists). */
     static HotdataTarget resolve(HotdataClient client, HotdataSinkConfig config)
             throws HotdataException, HotdataTargetException {
         TableDeclaration table = tableDeclaration(config);
-        DatabaseInfo database = resolveDatabase(client, config, table);
+        DatabaseInfo database;
+        // sinks of one job resolve (and maybe create) the same database name: one at a time
+        synchronized (RESOLVING) {
+            database = resolveDatabase(client, config, table);
+        }
         declareTable(client, config, database.id(), table);
-        return new HotdataTarget(database.id());
+        return new HotdataTarget(database.id(), database.defaultConnectionId());
     }
 
     private static DatabaseInfo resolveDatabase(
@@ -98,14 +164,59 @@ final class HotdataTarget {
                             + "' does not exist and creating missing databases is disabled.");
         }
         LOG.info("Creating Hotdata database '{}'", name);
-        return client.createDatabase(
-                CreateDatabaseRequest.builder()
-                        .name(name)
-                        .schemas(
-                                Collections.singletonList(
-                                        new SchemaDeclaration(
-                                                config.schema(), Collections.singletonList(table))))
-                        .build());
+        List<TableDeclaration> tables = new ArrayList<>();
+        tables.add(table);
+        for (String declared : config.declaredTables()) {
+            tables.add(TableDeclaration.builder().name(declared).build());
+        }
+        DatabaseInfo created =
+                client.createDatabase(
+                        CreateDatabaseRequest.builder()
+                                .name(name)
+                                .schemas(
+                                        Collections.singletonList(
+                                                new SchemaDeclaration(config.schema(), tables)))
+                                .build());
+        return settleConcurrentCreation(client, name, created);
+    }
+
+    /**
+     * Sinks in other processes may have created a database of the same name at the same time (names
+     * are not unique in Hotdata). All of them settle on the earliest created one, and a loser
+     * deletes the empty database it just made.
+     */
+    private static DatabaseInfo settleConcurrentCreation(
+            HotdataClient client, String name, DatabaseInfo created) throws HotdataException {
+        List<DatabaseSummary> matches =
+                client.listAllDatabases(name).stream()
+                        .filter(db -> name.equals(db.name()))
+                        .sorted(
+                                Comparator.comparing(
+                                                (DatabaseSummary db) ->
+                                                        db.createdAt() == null
+                                                                ? ""
+                                                                : db.createdAt())
+                                        .thenComparing(DatabaseSummary::id))
+                        .collect(Collectors.toList());
+        if (matches.size() <= 1 || matches.get(0).id().equals(created.id())) {
+            return created;
+        }
+        DatabaseSummary winner = matches.get(0);
+        LOG.info(
+                "Database '{}' was created concurrently as {} and {}; using {}",
+                name,
+                winner.id(),
+                created.id(),
+                winner.id());
+        try {
+            client.deleteDatabase(created.id());
+        } catch (HotdataException e) {
+            LOG.warn(
+                    "Could not delete the duplicate empty database {}: {}",
+                    created.id(),
+                    e.getMessage());
+        }
+        return client.getDatabase(winner.id());
     }
 
     private static void declareTable(
@@ -116,11 +227,11 @@ final class HotdataTarget {
             throws HotdataException, HotdataTargetException {
         try {
             client.addTable(databaseId, config.schema(), table);
-            LOG.info("Declared Hotdata table {}", config.targetDescription());
+            LOG.info("Declared Hotdata table {}.{}", config.schema(), table.name());
             return;
         } catch (HotdataException e) {
             if (e.statusCode() == 409) {
-                checkNotDeleted(config, e);
+                checkNotDeleted(config, table, e);
                 return; // exists already: tables are reused in place
             }
             if (e.statusCode() != 404) {
@@ -143,23 +254,32 @@ final class HotdataTarget {
                 if (again.statusCode() != 409) {
                     throw again;
                 }
-                checkNotDeleted(config, again);
+                checkNotDeleted(config, table, again);
             }
         }
     }
 
-    private static void checkNotDeleted(HotdataSinkConfig config, HotdataException e)
+    private static void checkNotDeleted(
+            HotdataSinkConfig config, TableDeclaration table, HotdataException e)
             throws HotdataTargetException {
         if (HotdataErrorCodes.TABLE_DELETED.equals(e.errorCode())
                 || (e.serverMessage() != null && e.serverMessage().contains("deleted"))) {
             throw new HotdataTargetException(
                     "Hotdata table "
-                            + config.targetDescription()
+                            + config.schema()
+                            + "."
+                            + table.name()
+                            + " in database "
+                            + databaseLabel(config)
                             + " was deleted; Hotdata keeps deleted table names reserved, so it"
                             + " cannot be created again. Choose another table name. Server: "
                             + e.serverMessage(),
                     e);
         }
+    }
+
+    private static String databaseLabel(HotdataSinkConfig config) {
+        return config.databaseId() != null ? config.databaseId() : config.databaseName();
     }
 
     static TableDeclaration tableDeclaration(HotdataSinkConfig config) {

@@ -2,6 +2,7 @@ package dev.hotdata.flink.connector.sink.writer;
 
 import dev.hotdata.flink.connector.format.HotdataParquetFileWriter;
 import dev.hotdata.flink.connector.format.HotdataParquetWriterFactory;
+import dev.hotdata.flink.connector.sink.committer.HotdataUploadedFile;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.data.RowData;
@@ -24,10 +25,12 @@ final class HotdataRollingFiles implements Closeable {
     static final class LocalFile {
         final Path path;
         final long rowCount;
+        final HotdataUploadedFile.Kind kind;
 
-        LocalFile(Path path, long rowCount) {
+        LocalFile(Path path, long rowCount, HotdataUploadedFile.Kind kind) {
             this.path = path;
             this.rowCount = rowCount;
+            this.kind = kind;
         }
     }
 
@@ -35,6 +38,7 @@ final class HotdataRollingFiles implements Closeable {
     private final Path directory;
     private final String prefix;
     private final long rollingMaxBytes;
+    private final HotdataUploadedFile.Kind kind;
     private final List<LocalFile> finished = new ArrayList<>();
     private HotdataParquetFileWriter current;
     private long fileCounter;
@@ -45,8 +49,10 @@ final class HotdataRollingFiles implements Closeable {
             HotdataParquetWriterFactory factory,
             Path directory,
             String prefix,
-            long rollingMaxBytes) {
+            long rollingMaxBytes,
+            HotdataUploadedFile.Kind kind) {
         this.factory = factory;
+        this.kind = kind;
         this.directory = directory;
         this.prefix = prefix;
         this.rollingMaxBytes = rollingMaxBytes;
@@ -85,7 +91,7 @@ final class HotdataRollingFiles implements Closeable {
             return;
         }
         writer.finish();
-        finished.add(new LocalFile(writer.path(), writer.rowCount()));
+        finished.add(new LocalFile(writer.path(), writer.rowCount(), kind));
     }
 
     /** Finishes the open file and hands over every finished file. */

@@ -14,7 +14,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.types.RowKind;
+import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
 import org.apache.flink.util.FileUtils;
 
 import org.slf4j.Logger;
@@ -41,17 +41,19 @@ public class HotdataWriter<IN>
     private static final Logger LOG = LoggerFactory.getLogger(HotdataWriter.class);
 
     /** The content type Hotdata detects Parquet uploads by. */
-    static final String PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet";
+    public static final String PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet";
 
     private final HotdataSinkConfig config;
     private final HotdataRowConverter<IN> converter;
     private final String sinkId;
     private final HotdataClient client;
     private final Path localDirectory;
-    private final HotdataRollingFiles rows;
+    private final HotdataPendingRows rows;
     private final Counter numRecordsSend;
     private final Counter numBytesSend;
     private final Counter uploads;
+    private boolean endOfInput;
+    private boolean endOfInputReported;
 
     public HotdataWriter(
             HotdataSinkConfig config,
@@ -75,12 +77,7 @@ public class HotdataWriter<IN>
         this.client = client;
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.localDirectory = Files.createTempDirectory("hotdata-sink-" + subtask + "-");
-        this.rows =
-                new HotdataRollingFiles(
-                        new HotdataParquetWriterFactory(config.rowType(), config.parquetOptions()),
-                        localDirectory,
-                        "rows",
-                        config.rollingMaxBytes());
+        this.rows = pendingRows(config, localDirectory);
         SinkWriterMetricGroup metrics = context.metricGroup();
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.numBytesSend = metrics.getNumBytesSendCounter();
@@ -98,41 +95,32 @@ public class HotdataWriter<IN>
         } catch (Exception e) {
             throw new IOException("Converting an element for Hotdata failed", e);
         }
-        if (row.getRowKind() != RowKind.INSERT) {
-            throw new IOException(
-                    "The Hotdata sink into "
-                            + config.targetDescription()
-                            + " is in '"
-                            + config.writeMode()
-                            + "' mode, which accepts only inserts, but received a row of kind "
-                            + row.getRowKind()
-                            + ". Declare a primary key and use write mode 'upsert' for a"
-                            + " changelog.");
-        }
-        rows.write(row);
+        rows.add(row);
         numRecordsSend.inc();
     }
 
     @Override
     public void flush(boolean endOfInput) {
         // Files are finished and uploaded in prepareCommit, which follows every flush.
+        this.endOfInput |= endOfInput;
     }
 
     @Override
     public Collection<HotdataWriteResult> prepareCommit() throws IOException {
         List<HotdataRollingFiles.LocalFile> files = rows.drain();
-        if (files.isEmpty()) {
+        boolean reportEnd = endOfInput && !endOfInputReported;
+        endOfInputReported |= endOfInput;
+        if (files.isEmpty() && !reportEnd) {
             return Collections.emptyList(); // an empty checkpoint uploads and loads nothing
         }
+        // At the end of input a result is sent even without files: it carries the sink id to
+        // the aggregator, which in replace mode must publish what earlier checkpoints staged.
         List<HotdataUploadedFile> uploaded = new ArrayList<>(files.size());
         for (HotdataRollingFiles.LocalFile file : files) {
             FinalizedUpload upload = client.uploadFile(file.path, PARQUET_CONTENT_TYPE);
             uploaded.add(
                     new HotdataUploadedFile(
-                            upload.uploadId(),
-                            HotdataUploadedFile.Kind.ROWS,
-                            file.rowCount,
-                            upload.sizeBytes()));
+                            upload.uploadId(), file.kind, file.rowCount, upload.sizeBytes()));
             numBytesSend.inc(upload.sizeBytes());
             uploads.inc();
             Files.deleteIfExists(file.path);
@@ -144,6 +132,46 @@ public class HotdataWriter<IN>
                     upload.uploadId());
         }
         return Collections.singletonList(new HotdataWriteResult(sinkId, uploaded));
+    }
+
+    /** How rows wait for the next checkpoint in the sink's write mode. */
+    private static HotdataPendingRows pendingRows(HotdataSinkConfig config, Path directory) {
+        HotdataParquetWriterFactory rowFiles =
+                new HotdataParquetWriterFactory(config.rowType(), config.parquetOptions());
+        HotdataRollingFiles rows =
+                new HotdataRollingFiles(
+                        rowFiles,
+                        directory,
+                        "rows",
+                        config.rollingMaxBytes(),
+                        HotdataUploadedFile.Kind.ROWS);
+        String target = config.targetDescription();
+        switch (config.writeMode()) {
+            case UPSERT:
+                HotdataRowKeys keys =
+                        new HotdataRowKeys(config.rowType(), config.keyColumns(), target);
+                HotdataRollingFiles deletes =
+                        new HotdataRollingFiles(
+                                new HotdataParquetWriterFactory(
+                                        keys.keyType(), config.parquetOptions()),
+                                directory,
+                                "deletes",
+                                config.rollingMaxBytes(),
+                                HotdataUploadedFile.Kind.DELETES);
+                return new HotdataUpsertRows(
+                        rows,
+                        deletes,
+                        keys,
+                        new RowDataSerializer(config.rowType()),
+                        config.bufferFlushMaxBytes());
+            case INSERT_ONLY:
+                return new HotdataInsertOnlyRows(
+                        rows,
+                        new HotdataRowKeys(config.rowType(), config.keyColumns(), target),
+                        target + " (mode insert-only)");
+            default:
+                return new HotdataAppendRows(rows, target + " (mode " + config.writeMode() + ")");
+        }
     }
 
     @Override

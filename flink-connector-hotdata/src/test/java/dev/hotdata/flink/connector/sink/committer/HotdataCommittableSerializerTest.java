@@ -54,8 +54,27 @@ class HotdataCommittableSerializerTest {
             0, 1, 's', 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 1, 0, 1, 'u', 0, 0, 0, 0, 0, 0, 0, 0, 2, 0,
             0, 0, 0, 0, 0, 0, 5
         };
-        assertThat(serializer.serialize(committable)).isEqualTo(pinned);
         assertThat(serializer.deserialize(1, pinned)).isEqualTo(committable);
+    }
+
+    /** Version 2 adds the end-of-input flag after the version 1 fields; also pinned. */
+    @Test
+    void writesAndReadsPinnedVersionTwoBytes() throws IOException {
+        HotdataCommittable committable =
+                new HotdataCommittable(
+                        "s",
+                        7L,
+                        Collections.singletonList(
+                                new HotdataUploadedFile("u", HotdataUploadedFile.Kind.ROWS, 2, 5)),
+                        true);
+        byte[] pinned = {
+            0, 1, 's', 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 1, 0, 1, 'u', 0, 0, 0, 0, 0, 0, 0, 0, 2, 0,
+            0, 0, 0, 0, 0, 0, 5, 1
+        };
+        assertThat(serializer.getVersion()).isEqualTo(2);
+        assertThat(serializer.serialize(committable)).isEqualTo(pinned);
+        assertThat(serializer.deserialize(2, pinned)).isEqualTo(committable);
+        assertThat(serializer.deserialize(2, pinned).endOfInput()).isTrue();
     }
 
     @Test
