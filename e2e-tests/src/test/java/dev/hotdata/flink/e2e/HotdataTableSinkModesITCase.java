@@ -556,7 +556,21 @@ class HotdataTableSinkModesITCase {
                         + connection("sql_bad", ", 'sink.max-retries' = '-1'")
                         + ")",
                 "INSERT INTO bad_size VALUES (1)",
-                "-1");
+                "'sink.max-retries' must be 0 or more, but is -1");
+        assertRejected(
+                tEnv,
+                "CREATE TABLE bad_buffer (id BIGINT) WITH ("
+                        + connection("sql_bad", ", 'sink.buffer-flush.max-bytes' = '0 b'")
+                        + ")",
+                "INSERT INTO bad_buffer VALUES (1)",
+                "'sink.buffer-flush.max-bytes' must be positive");
+        assertRejected(
+                tEnv,
+                "CREATE TABLE bad_rolling (id BIGINT) WITH ("
+                        + connection("sql_bad", ", 'sink.rolling.max-bytes' = '0 b'")
+                        + ")",
+                "INSERT INTO bad_rolling VALUES (1)",
+                "'sink.rolling.max-bytes' must be positive");
         assertRejected(
                 tEnv,
                 "CREATE TABLE bad_declared (id BIGINT) WITH ("

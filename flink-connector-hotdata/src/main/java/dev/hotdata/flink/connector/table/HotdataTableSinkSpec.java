@@ -118,6 +118,23 @@ final class HotdataTableSinkSpec {
                             + "' is not supported. Valid values: exactly-once, at-least-once"
                             + " (both publish each row exactly once).");
         }
+        checkPositive(
+                HotdataConnectorOptions.ROLLING_MAX_BYTES,
+                options.get(HotdataConnectorOptions.ROLLING_MAX_BYTES).getBytes());
+        checkPositive(
+                HotdataConnectorOptions.BUFFER_FLUSH_MAX_BYTES,
+                options.get(HotdataConnectorOptions.BUFFER_FLUSH_MAX_BYTES).getBytes());
+        checkPositive(
+                HotdataConnectorOptions.RETRY_BACKOFF,
+                options.get(HotdataConnectorOptions.RETRY_BACKOFF).toMillis());
+        if (options.get(HotdataConnectorOptions.MAX_RETRIES) < 0) {
+            throw invalid(
+                    "Option '"
+                            + HotdataConnectorOptions.MAX_RETRIES.key()
+                            + "' must be 0 or more, but is "
+                            + options.get(HotdataConnectorOptions.MAX_RETRIES)
+                            + ".");
+        }
         HotdataSinkBuilder<RowData> builder =
                 HotdataSink.<RowData>builder()
                         .setRowType(rowType)
@@ -156,6 +173,17 @@ final class HotdataTableSinkSpec {
             return builder.build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw invalid(e.getMessage());
+        }
+    }
+
+    private void checkPositive(org.apache.flink.configuration.ConfigOption<?> option, long value) {
+        if (value <= 0) {
+            throw invalid(
+                    "Option '"
+                            + option.key()
+                            + "' must be positive, but is '"
+                            + options.toMap().get(option.key())
+                            + "'.");
         }
     }
 
