@@ -8,7 +8,13 @@ cd "$(dirname "$0")"
 command -v mvn >/dev/null || { echo "demo.sh needs Maven (mvn) and a JDK 11+ on the PATH" >&2; exit 1; }
 
 echo "Building hotdata-demo and the modules it needs (mvn package, tests skipped) ..."
-mvn -B -q -ntp -Dstyle.color=never -pl hotdata-demo -am package -DskipTests
+build_log="$(mktemp "${TMPDIR:-/tmp}/hotdata-demo-build.XXXXXX")"
+if ! mvn -B -ntp -pl hotdata-demo -am package -DskipTests >"$build_log" 2>&1; then
+  cat "$build_log" >&2
+  echo "The build failed (log above, also in $build_log)." >&2
+  exit 1
+fi
+rm -f "$build_log"
 
 # Java 17+: the module openings Flink needs (kryo, reflection); harmless on Java 11
 exec java \

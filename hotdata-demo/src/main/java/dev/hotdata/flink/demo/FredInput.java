@@ -163,7 +163,9 @@ public final class FredInput {
                 out.println("failed");
                 out.println();
                 out.println(
-                        "  The download from FRED failed ("
+                        "  The download of "
+                                + series
+                                + " from FRED failed ("
                                 + describe(e)
                                 + "). Falling back to the shipped snapshot for all series.");
                 out.println();
@@ -211,9 +213,12 @@ public final class FredInput {
 
     /** An exception's class and message (some network exceptions carry no message). */
     static String describe(Throwable e) {
-        String message = e.getMessage();
-        if (message == null && e.getCause() != null) {
-            message = e.getCause().toString();
+        String message = null;
+        for (Throwable t = e; t != null && message == null; t = t.getCause()) {
+            message = t.getMessage();
+            if (t.getCause() == t) {
+                break;
+            }
         }
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }

@@ -177,7 +177,7 @@ public final class MacroDemo {
                                 .execute();
                 awaitJob(result, client, databaseId);
                 out.println();
-                return report(client, databaseId, input, target);
+                return report(client, databaseId, input, target, options.serve());
             }
         } finally {
             deleteRecursively(inputDir);
@@ -306,7 +306,11 @@ public final class MacroDemo {
     }
 
     private Summary report(
-            HotdataClient client, String databaseId, FredInput input, DemoTarget target)
+            HotdataClient client,
+            String databaseId,
+            FredInput input,
+            DemoTarget target,
+            boolean serving)
             throws HotdataException {
         String raw = MacroPipeline.SCHEMA + "." + MacroPipeline.RAW_TABLE;
         String wide = MacroPipeline.SCHEMA + "." + MacroPipeline.WIDE_TABLE;
@@ -387,7 +391,7 @@ public final class MacroDemo {
         printQuery(client, databaseId, rawSample);
         String wideSample = "SELECT * FROM " + wide + " ORDER BY \"month\" DESC LIMIT 4";
         printQuery(client, databaseId, wideSample);
-        printHowToQuery(target, databaseId);
+        printHowToQuery(target, databaseId, serving);
         return new Summary(databaseId, rawCounts, wideRows, match);
     }
 
@@ -418,11 +422,15 @@ public final class MacroDemo {
         out.println();
     }
 
-    private void printHowToQuery(DemoTarget target, String databaseId) {
+    private void printHowToQuery(DemoTarget target, String databaseId, boolean serving) {
         String endpoint = target.endpoint();
         boolean embedded = target.embeddedServer() != null;
         out.println("Query more:");
-        if (embedded) {
+        if (embedded && serving) {
+            out.println(
+                    "  With HOTDATA_API_KEY set to hotdata-local's key (see"
+                            + " hotdata-local/README.md):");
+        } else if (embedded) {
             out.println(
                     "  The embedded hotdata-local stops with the demo. Keep it running with"
                             + " ./demo.sh --serve,");
@@ -476,11 +484,6 @@ public final class MacroDemo {
                         + " (workspace "
                         + target.workspaceId()
                         + "); Ctrl-C stops it.");
-        out.println(
-                "  Its key is hotdata-local's development key (hotdata-local/README.md); in the"
-                        + " curl line above use "
-                        + target.endpoint()
-                        + ".");
         stopped.await();
     }
 

@@ -105,7 +105,7 @@ class FredInputTest {
                         new PrintStream(log, true, "UTF-8"));
 
         assertThat(log.toString("UTF-8"))
-                .contains("The download from FRED failed")
+                .contains("The download of CPIAUCSL from FRED failed")
                 .contains("Falling back to the shipped snapshot for all series");
         assertThat(input.origin()).contains("snapshot");
         assertThat(input.series().get(FredSeries.CPIAUCSL).rows()).isGreaterThan(900);
