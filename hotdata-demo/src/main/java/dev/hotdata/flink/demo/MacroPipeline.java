@@ -38,11 +38,8 @@ public final class MacroPipeline {
     /**
      * How the tables are written. {@code replace} makes each run publish exactly its output, so
      * running the demo twice leaves the same contents. This is the only place the mode is set.
-     *
-     * <p>TEMPORARY: {@code append} until the connector's replace mode is merged into this branch;
-     * with {@code append} a second run doubles the rows. Flip to {@code "replace"} then.
      */
-    public static final String WRITE_MODE = "append";
+    public static final String WRITE_MODE = "replace";
 
     /** Parallelism of the demo job. */
     public static final int PARALLELISM = 2;

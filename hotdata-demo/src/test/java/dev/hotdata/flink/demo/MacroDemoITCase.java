@@ -4,7 +4,6 @@ import dev.hotdata.flink.connector.client.HotdataClient;
 import dev.hotdata.flink.connector.client.model.QueryResponse;
 
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,7 +98,6 @@ class MacroDemoITCase {
      * 'replace'}) and {@link MacroPipeline#WRITE_MODE} flipped to {@code "replace"}; with today's
      * {@code append} the second run doubles every row and this test fails, as it should.
      */
-    @Disabled("until the connector's replace mode is merged and MacroPipeline.WRITE_MODE = replace")
     @Test
     void runningTwiceLeavesTheSameContents(@TempDir Path dataDir) throws Exception {
         try (DemoTarget target = DemoTarget.embedded(dataDir)) {
