@@ -37,6 +37,13 @@ final class HotdataAppendRows implements HotdataPendingRows {
     }
 
     @Override
+    public List<HotdataRollingFiles.LocalFile> takeReady() {
+        return files.hasFinished()
+                ? files.takeFinished()
+                : java.util.Collections.<HotdataRollingFiles.LocalFile>emptyList();
+    }
+
+    @Override
     public List<HotdataRollingFiles.LocalFile> drain() throws IOException {
         return files.drain();
     }

@@ -55,6 +55,13 @@ final class HotdataInsertOnlyRows implements HotdataPendingRows {
     }
 
     @Override
+    public List<HotdataRollingFiles.LocalFile> takeReady() {
+        return files.hasFinished()
+                ? files.takeFinished()
+                : java.util.Collections.<HotdataRollingFiles.LocalFile>emptyList();
+    }
+
+    @Override
     public List<HotdataRollingFiles.LocalFile> drain() throws IOException {
         seen = new HashSet<>();
         keyBytes = 0;

@@ -17,6 +17,12 @@ interface HotdataPendingRows extends Closeable {
     /** Takes one row; the row may be reused by Flink afterwards. */
     void add(RowData row) throws IOException;
 
+    /**
+     * Hands over the files already finished and final (rolled files; complete upsert batches), so
+     * they can be uploaded before the checkpoint; {@link #drain()} then returns only the rest.
+     */
+    List<HotdataRollingFiles.LocalFile> takeReady();
+
     /** Finishes everything pending and hands over the files, in publishing order. */
     List<HotdataRollingFiles.LocalFile> drain() throws IOException;
 

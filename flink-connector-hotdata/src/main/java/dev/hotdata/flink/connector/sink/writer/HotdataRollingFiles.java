@@ -94,6 +94,18 @@ final class HotdataRollingFiles implements Closeable {
         finished.add(new LocalFile(writer.path(), writer.rowCount(), kind));
     }
 
+    /** Whether a rolled file waits to be handed over. */
+    boolean hasFinished() {
+        return !finished.isEmpty();
+    }
+
+    /** Hands over the files rolled so far, leaving the open one open. */
+    List<LocalFile> takeFinished() {
+        List<LocalFile> files = new ArrayList<>(finished);
+        finished.clear();
+        return files;
+    }
+
     /** Finishes the open file and hands over every finished file. */
     List<LocalFile> drain() throws IOException {
         roll();

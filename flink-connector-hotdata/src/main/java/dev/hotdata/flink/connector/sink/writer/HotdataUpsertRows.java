@@ -97,6 +97,18 @@ final class HotdataUpsertRows implements HotdataPendingRows {
     }
 
     @Override
+    public List<HotdataRollingFiles.LocalFile> takeReady() {
+        // only whole batches: a batch's upsert and delete files must both exist before either
+        // is published, and batches keep their order
+        if (segments.isEmpty()) {
+            return java.util.Collections.emptyList();
+        }
+        List<HotdataRollingFiles.LocalFile> out = new ArrayList<>(segments);
+        segments.clear();
+        return out;
+    }
+
+    @Override
     public List<HotdataRollingFiles.LocalFile> drain() throws IOException {
         writeSegment();
         List<HotdataRollingFiles.LocalFile> out = new ArrayList<>(segments);

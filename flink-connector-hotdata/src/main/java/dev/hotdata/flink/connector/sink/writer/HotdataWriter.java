@@ -1,7 +1,6 @@
 package dev.hotdata.flink.connector.sink.writer;
 
 import dev.hotdata.flink.connector.client.HotdataClient;
-import dev.hotdata.flink.connector.client.model.FinalizedUpload;
 import dev.hotdata.flink.connector.format.HotdataParquetWriterFactory;
 import dev.hotdata.flink.connector.sink.HotdataRowConverter;
 import dev.hotdata.flink.connector.sink.HotdataSinkConfig;
@@ -23,7 +22,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -49,6 +47,7 @@ public class HotdataWriter<IN>
     private final HotdataClient client;
     private final Path localDirectory;
     private final HotdataPendingRows rows;
+    private final HotdataBackgroundUploads uploader;
     private final Counter numRecordsSend;
     private final Counter numBytesSend;
     private final Counter uploads;
@@ -78,6 +77,9 @@ public class HotdataWriter<IN>
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.localDirectory = Files.createTempDirectory("hotdata-sink-" + subtask + "-");
         this.rows = pendingRows(config, localDirectory);
+        this.uploader =
+                new HotdataBackgroundUploads(
+                        client, "hotdata-upload-" + config.table() + "-" + subtask);
         SinkWriterMetricGroup metrics = context.metricGroup();
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.numBytesSend = metrics.getNumBytesSendCounter();
@@ -97,6 +99,10 @@ public class HotdataWriter<IN>
         }
         rows.add(row);
         numRecordsSend.inc();
+        // upload rolled files while encoding goes on, instead of all of them at the barrier
+        for (HotdataRollingFiles.LocalFile file : rows.takeReady()) {
+            uploader.submit(file);
+        }
     }
 
     @Override
@@ -110,23 +116,21 @@ public class HotdataWriter<IN>
         List<HotdataRollingFiles.LocalFile> files = rows.drain();
         boolean reportEnd = endOfInput && !endOfInputReported;
         endOfInputReported |= endOfInput;
-        if (files.isEmpty() && !reportEnd) {
+        if (files.isEmpty() && !uploader.hasInFlight() && !reportEnd) {
             return Collections.emptyList(); // an empty checkpoint uploads and loads nothing
         }
         // At the end of input a result is sent even without files: it carries the sink id to
         // the aggregator, which in replace mode must publish what earlier checkpoints staged.
-        List<HotdataUploadedFile> uploaded = new ArrayList<>(files.size());
         for (HotdataRollingFiles.LocalFile file : files) {
-            FinalizedUpload upload = client.uploadFile(file.path, PARQUET_CONTENT_TYPE);
-            uploaded.add(
-                    new HotdataUploadedFile(
-                            upload.uploadId(), file.kind, file.rowCount, upload.sizeBytes()));
+            uploader.submit(file);
+        }
+        List<HotdataUploadedFile> uploaded = uploader.awaitAll();
+        for (HotdataUploadedFile upload : uploaded) {
             numBytesSend.inc(upload.sizeBytes());
             uploads.inc();
-            Files.deleteIfExists(file.path);
             LOG.debug(
                     "Uploaded {} rows ({} bytes) for {} as {}",
-                    file.rowCount,
+                    upload.rowCount(),
                     upload.sizeBytes(),
                     config.targetDescription(),
                     upload.uploadId());
@@ -182,6 +186,7 @@ public class HotdataWriter<IN>
     @Override
     public void close() throws Exception {
         try {
+            uploader.close(); // before the client: uploads in flight are abandoned, not loaded
             rows.close();
         } finally {
             try {
