@@ -17,7 +17,9 @@ import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.groups.SinkCommitterMetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.util.FileUtils;
 
 import org.slf4j.Logger;
@@ -68,6 +70,7 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
     private final Counter loads;
     private final Counter loadedRows;
     private volatile long lastCommitMillis;
+    private final Histogram commitDurations;
 
     private final Set<String> stageReady = new HashSet<>();
 
@@ -98,6 +101,10 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
         this.loads = metrics.counter("hotdataLoads");
         this.loadedRows = metrics.counter("hotdataLoadedRows");
         metrics.gauge("hotdataLastCommitDurationMs", () -> lastCommitMillis);
+        // the spread of commit latencies over the last 1000 checkpoints (p50, p99 ...)
+        this.commitDurations =
+                metrics.histogram(
+                        "hotdataCommitDurationMs", new DescriptiveStatisticsHistogram(1000));
     }
 
     @Override
@@ -201,6 +208,7 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
             dropStage(sinkId);
         }
         lastCommitMillis = clock.millis() - start;
+        commitDurations.update(lastCommitMillis);
         LOG.info(
                 "Published checkpoint {} into {}: {} uploads, {} rows ({} already published)",
                 committable.checkpointId(),
