@@ -32,6 +32,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * listener and thread pools. {@link HotdataLocalServer#restart()} replaces it by a fresh one.
  */
 final class LocalCore {
+
+    static {
+        // The JDK HTTP server leaves Nagle's algorithm on: a response written as headers then
+        // body waits for the client's delayed ACK, ~40 ms per request on loopback. A real API
+        // front end does not add that; read once when the JDK's server configuration loads.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer http;
     private final ExecutorService httpPool;
     private final ExecutorService jobPool;
