@@ -121,6 +121,14 @@ public final class HotdataConnectorOptions {
                             "Upsert mode: heap a writer may use to reduce a checkpoint's changes"
                                     + " per key before writing them out as a batch.");
 
+    public static final ConfigOption<Integer> SCAN_FETCH_SIZE =
+            ConfigOptions.key("scan.fetch-size")
+                    .intType()
+                    .defaultValue(10_000)
+                    .withDescription(
+                            "Rows a reader fetches per page of the query result; a reader holds"
+                                    + " at most one page in memory.");
+
     public static final ConfigOption<Integer> MAX_RETRIES =
             ConfigOptions.key("sink.max-retries")
                     .intType()

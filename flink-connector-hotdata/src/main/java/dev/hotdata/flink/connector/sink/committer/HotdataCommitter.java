@@ -3,6 +3,7 @@ package dev.hotdata.flink.connector.sink.committer;
 import dev.hotdata.flink.connector.client.HotdataClient;
 import dev.hotdata.flink.connector.client.HotdataErrorCodes;
 import dev.hotdata.flink.connector.client.HotdataException;
+import dev.hotdata.flink.connector.client.HotdataServerQuery;
 import dev.hotdata.flink.connector.client.model.FinalizedUpload;
 import dev.hotdata.flink.connector.client.model.LoadMode;
 import dev.hotdata.flink.connector.client.model.LoadRequest;

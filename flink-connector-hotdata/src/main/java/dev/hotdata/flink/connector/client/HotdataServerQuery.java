@@ -1,14 +1,9 @@
-package dev.hotdata.flink.connector.sink.committer;
+package dev.hotdata.flink.connector.client;
 
-import dev.hotdata.flink.connector.client.HotdataClient;
-import dev.hotdata.flink.connector.client.HotdataErrorCodes;
-import dev.hotdata.flink.connector.client.HotdataException;
 import dev.hotdata.flink.connector.client.model.QueryRequest;
 import dev.hotdata.flink.connector.client.model.QueryResponse;
 import dev.hotdata.flink.connector.client.model.QueryRunInfo;
 import dev.hotdata.flink.connector.client.model.ResultPage;
-
-import org.apache.flink.annotation.Internal;
 
 import java.time.Duration;
 
@@ -17,13 +12,12 @@ import java.time.Duration;
  * result is then loaded into a table by id, so the data never travels to the client. Asked for
  * asynchronously, so that the answer carries a run id rather than a preview of the rows.
  */
-@Internal
-final class HotdataServerQuery {
+public final class HotdataServerQuery {
 
     /** A persisted result ready to be loaded. */
-    static final class Result {
-        final String resultId;
-        final long rowCount;
+    public static final class Result {
+        public final String resultId;
+        public final long rowCount;
 
         Result(String resultId, long rowCount) {
             this.resultId = resultId;
@@ -35,14 +29,14 @@ final class HotdataServerQuery {
     private final String databaseId;
     private final Duration timeout;
 
-    HotdataServerQuery(HotdataClient client, String databaseId, Duration timeout) {
+    public HotdataServerQuery(HotdataClient client, String databaseId, Duration timeout) {
         this.client = client;
         this.databaseId = databaseId;
         this.timeout = timeout;
     }
 
     /** Runs {@code sql} and returns its result once it is ready to be loaded. */
-    Result run(String sql) throws HotdataException, InterruptedException {
+    public Result run(String sql) throws HotdataException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         QueryResponse response =
                 client.query(databaseId, QueryRequest.builder().sql(sql).async(true).build());
@@ -63,7 +57,10 @@ final class HotdataServerQuery {
                 if (rows == null) {
                     rows = status.totalRowCount();
                 }
-                return new Result(resultId, rows == null ? -1 : rows);
+                if (rows == null) {
+                    rows = -1L;
+                }
+                return new Result(resultId, rows);
             }
             pauseMillis = pause(deadline, pauseMillis, "result " + resultId, sql);
         }

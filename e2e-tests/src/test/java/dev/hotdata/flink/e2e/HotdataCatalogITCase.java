@@ -1,0 +1,262 @@
+package dev.hotdata.flink.e2e;
+
+import dev.hotdata.flink.connector.client.model.QueryRunInfo;
+import dev.hotdata.local.HotdataLocalExtension;
+import dev.hotdata.local.HotdataLocalServer;
+import dev.hotdata.local.fault.RequestLogEntry;
+
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The read side: the catalog lists what landed, and the scan source reads it back. */
+class HotdataCatalogITCase {
+
+    @RegisterExtension static final HotdataLocalExtension HOTDATA = new HotdataLocalExtension();
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    private HotdataTestSupport hotdata;
+    private StreamTableEnvironment tEnv;
+
+    @BeforeEach
+    void setUp() {
+        hotdata = new HotdataTestSupport(HOTDATA.server());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        env.setParallelism(2);
+        tEnv = StreamTableEnvironment.create(env);
+        HotdataLocalServer server = HOTDATA.server();
+        tEnv.executeSql(
+                "CREATE CATALOG hd WITH ('type' = 'hotdata', 'endpoint' = '"
+                        + server.endpoint()
+                        + "', 'api-key' = '"
+                        + server.apiKey()
+                        + "', 'workspace-id' = '"
+                        + server.workspaceId()
+                        + "')");
+    }
+
+    @AfterEach
+    void tearDown() {
+        hotdata.close();
+    }
+
+    private String connection(String database) {
+        HotdataLocalServer server = HOTDATA.server();
+        return "'connector' = 'hotdata', 'endpoint' = '"
+                + server.endpoint()
+                + "', 'api-key' = '"
+                + server.apiKey()
+                + "', 'workspace-id' = '"
+                + server.workspaceId()
+                + "', 'database' = '"
+                + database
+                + "'";
+    }
+
+    private void writeOrders(String database, long rows) throws Exception {
+        tEnv.executeSql(
+                "CREATE TEMPORARY TABLE ids (id BIGINT NOT NULL) WITH ('connector' = 'datagen',"
+                        + " 'number-of-rows' = '"
+                        + rows
+                        + "', 'fields.id.kind' = 'sequence', 'fields.id.start' = '0',"
+                        + " 'fields.id.end' = '"
+                        + (rows - 1)
+                        + "')");
+        tEnv.executeSql(
+                "CREATE TEMPORARY TABLE orders_sink (id BIGINT NOT NULL, name STRING,"
+                        + " amount DECIMAL(12, 2), ts TIMESTAMP_LTZ(3), `day` DATE, paid BOOLEAN,"
+                        + " score DOUBLE) WITH ("
+                        + connection(database)
+                        + ", 'table' = 'orders')");
+        tEnv.executeSql(
+                        "INSERT INTO orders_sink SELECT id, CONCAT('name-', CAST(id AS STRING)),"
+                                + " CAST(id AS DECIMAL(12, 2)) / 100,"
+                                + " TO_TIMESTAMP_LTZ(1700000000000 + id, 3),"
+                                + " DATE '2024-01-01', MOD(id, 2) = 0, CAST(id AS DOUBLE) / 4"
+                                + " FROM ids")
+                .await();
+    }
+
+    private List<Row> collect(String sql) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        try (CloseableIterator<Row> it = tEnv.executeSql(sql).collect()) {
+            it.forEachRemaining(rows::add);
+        }
+        return rows;
+    }
+
+    @Test
+    void writtenRowsAreListedAndReadBackEqual() throws Exception {
+        writeOrders("cat_sales", 200);
+
+        assertThat(collect("SHOW DATABASES FROM hd"))
+                .extracting(r -> r.getField(0))
+                .contains("cat_sales");
+        assertThat(collect("SHOW TABLES FROM hd.cat_sales"))
+                .extracting(r -> r.getField(0))
+                .contains("orders", "_flink_commits");
+
+        List<Row> rows = collect("SELECT * FROM hd.cat_sales.orders");
+        assertThat(rows).hasSize(200);
+        List<String> got =
+                rows.stream()
+                        .map(
+                                r ->
+                                        r.getField(0)
+                                                + "|"
+                                                + r.getField(1)
+                                                + "|"
+                                                + r.getField(2)
+                                                + "|"
+                                                + r.getField(3)
+                                                + "|"
+                                                + r.getField(4)
+                                                + "|"
+                                                + r.getField(5)
+                                                + "|"
+                                                + r.getField(6))
+                        .sorted()
+                        .collect(Collectors.toList());
+        List<String> expected = new ArrayList<>();
+        for (long id = 0; id < 200; id++) {
+            expected.add(
+                    id
+                            + "|name-"
+                            + id
+                            + "|"
+                            + java.math.BigDecimal.valueOf(id, 2).setScale(2)
+                            + "|"
+                            + java.time.Instant.ofEpochMilli(1_700_000_000_000L + id)
+                            + "|2024-01-01|"
+                            + (id % 2 == 0)
+                            + "|"
+                            + (id / 4.0));
+        }
+        expected.sort(null);
+        assertThat(got).isEqualTo(expected);
+    }
+
+    @Test
+    void projectionFilterAndLimitArePushedIntoTheQuery() throws Exception {
+        writeOrders("cat_push", 100);
+        HotdataLocalServer server = HOTDATA.server();
+        int mark = server.requestLog().entries().size();
+
+        List<Row> rows =
+                collect(
+                        "SELECT name FROM hd.cat_push.orders WHERE id >= 90 AND name <> 'name-95'"
+                                + " AND paid IS NOT NULL");
+        assertThat(rows)
+                .extracting(r -> (String) r.getField(0))
+                .containsExactlyInAnyOrder(
+                        "name-90", "name-91", "name-92", "name-93", "name-94", "name-96", "name-97",
+                        "name-98", "name-99");
+        String sql = sentQuery(mark);
+        assertThat(sql)
+                .startsWith("SELECT \"name\" FROM public.orders WHERE ")
+                .contains("\"id\" >= 90")
+                .contains("\"name\" <> 'name-95'")
+                .contains("\"paid\" IS NOT NULL");
+
+        mark = server.requestLog().entries().size();
+        assertThat(collect("SELECT id FROM hd.cat_push.orders LIMIT 7")).hasSize(7);
+        assertThat(sentQuery(mark)).isEqualTo("SELECT \"id\" FROM public.orders LIMIT 7");
+    }
+
+    /** The SQL of the query run the source started since {@code mark}. */
+    private String sentQuery(int mark) throws Exception {
+        List<RequestLogEntry> log = HOTDATA.server().requestLog().entries();
+        String runId = null;
+        for (RequestLogEntry entry : log.subList(mark, log.size())) {
+            if (entry.method().equals("GET") && entry.path().startsWith("/v1/query-runs/")) {
+                runId = entry.path().substring("/v1/query-runs/".length());
+            }
+        }
+        assertThat(runId).as("a query run polled by the source").isNotNull();
+        String db = hotdata.databaseId(log.size() > 0 ? databaseOf(runId) : null);
+        QueryRunInfo run = hotdata.client().getQueryRun(db, runId);
+        return run.sqlText();
+    }
+
+    private String databaseOf(String runId) {
+        return "cat_push";
+    }
+
+    @Test
+    void aMillionRowsAreReadPageByPage() throws Exception {
+        writeOrders("cat_big", 1_000_000);
+        HotdataLocalServer server = HOTDATA.server();
+        int mark = server.requestLog().entries().size();
+
+        List<Row> rows =
+                collect("SELECT count(*), sum(id), max(CHAR_LENGTH(name)) FROM hd.cat_big.orders");
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).getField(0)).isEqualTo(1_000_000L);
+        assertThat(rows.get(0).getField(1)).isEqualTo(999_999L * 1_000_000L / 2);
+        assertThat(rows.get(0).getField(2)).isEqualTo(12);
+
+        // every page asked for at most 10,000 rows (scan.fetch-size): readers never hold more
+        List<RequestLogEntry> pages =
+                server
+                        .requestLog()
+                        .entries()
+                        .subList(mark, server.requestLog().entries().size())
+                        .stream()
+                        .filter(
+                                e ->
+                                        e.method().equals("GET")
+                                                && e.path().startsWith("/v1/results/"))
+                        .filter(e -> e.query() != null && !e.query().contains("limit=0"))
+                        .collect(Collectors.toList());
+        assertThat(pages.size()).isGreaterThanOrEqualTo(100);
+        for (RequestLogEntry page : pages) {
+            long limit = Long.parseLong(page.query().replaceAll(".*limit=(\\d+).*", "$1"));
+            assertThat(limit).isLessThanOrEqualTo(10_000);
+        }
+    }
+
+    @Test
+    void createTableDeclaresItAndDropTableIsRefused() throws Exception {
+        writeOrders("cat_ddl", 1);
+        tEnv.executeSql(
+                "CREATE TABLE hd.cat_ddl.created (id BIGINT NOT NULL, v STRING,"
+                        + " PRIMARY KEY (id) NOT ENFORCED)");
+        assertThat(collect("SHOW TABLES FROM hd.cat_ddl"))
+                .extracting(r -> r.getField(0))
+                .contains("created");
+        tEnv.executeSql(
+                        "INSERT INTO hd.cat_ddl.created VALUES (CAST(1 AS BIGINT), 'a'),"
+                                + " (CAST(2 AS BIGINT), 'b')")
+                .await();
+        assertThat(collect("SELECT id, v FROM hd.cat_ddl.created"))
+                .extracting(r -> r.getField(0) + "|" + r.getField(1))
+                .containsExactlyInAnyOrder("1|a", "2|b");
+
+        assertThatThrownBy(() -> tEnv.executeSql("DROP TABLE hd.cat_ddl.created"))
+                .hasStackTraceContaining("keeps its name reserved forever");
+    }
+}

@@ -1,0 +1,543 @@
+package dev.hotdata.flink.connector.catalog;
+
+import dev.hotdata.flink.connector.client.HotdataClient;
+import dev.hotdata.flink.connector.client.HotdataClientConfig;
+import dev.hotdata.flink.connector.client.HotdataException;
+import dev.hotdata.flink.connector.client.model.ColumnInfo;
+import dev.hotdata.flink.connector.client.model.DatabaseInfo;
+import dev.hotdata.flink.connector.client.model.DatabaseSummary;
+import dev.hotdata.flink.connector.client.model.FinalizedUpload;
+import dev.hotdata.flink.connector.client.model.InformationSchemaPage;
+import dev.hotdata.flink.connector.client.model.InformationSchemaRequest;
+import dev.hotdata.flink.connector.client.model.LoadMode;
+import dev.hotdata.flink.connector.client.model.LoadRequest;
+import dev.hotdata.flink.connector.client.model.PartitionKey;
+import dev.hotdata.flink.connector.client.model.SchemaDeclaration;
+import dev.hotdata.flink.connector.client.model.TableDeclaration;
+import dev.hotdata.flink.connector.client.model.TableInfo;
+import dev.hotdata.flink.connector.format.HotdataParquetFileWriter;
+import dev.hotdata.flink.connector.format.HotdataParquetWriterFactory;
+import dev.hotdata.flink.connector.format.HotdataTypeSupport;
+import dev.hotdata.flink.connector.format.ParquetWriterOptions;
+import dev.hotdata.flink.connector.sink.writer.HotdataWriter;
+import dev.hotdata.flink.connector.source.HotdataTypeMapping;
+import dev.hotdata.flink.connector.table.HotdataConnectorOptions;
+import dev.hotdata.flink.connector.table.HotdataDynamicTableSinkFactory;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.catalog.AbstractCatalog;
+import org.apache.flink.table.catalog.CatalogBaseTable;
+import org.apache.flink.table.catalog.CatalogDatabase;
+import org.apache.flink.table.catalog.CatalogDatabaseImpl;
+import org.apache.flink.table.catalog.CatalogFunction;
+import org.apache.flink.table.catalog.CatalogPartition;
+import org.apache.flink.table.catalog.CatalogPartitionSpec;
+import org.apache.flink.table.catalog.CatalogTable;
+import org.apache.flink.table.catalog.ObjectPath;
+import org.apache.flink.table.catalog.ResolvedCatalogTable;
+import org.apache.flink.table.catalog.exceptions.CatalogException;
+import org.apache.flink.table.catalog.exceptions.DatabaseNotExistException;
+import org.apache.flink.table.catalog.exceptions.FunctionNotExistException;
+import org.apache.flink.table.catalog.exceptions.PartitionNotExistException;
+import org.apache.flink.table.catalog.exceptions.TableAlreadyExistException;
+import org.apache.flink.table.catalog.exceptions.TableNotExistException;
+import org.apache.flink.table.catalog.stats.CatalogColumnStatistics;
+import org.apache.flink.table.catalog.stats.CatalogTableStatistics;
+import org.apache.flink.table.expressions.Expression;
+import org.apache.flink.table.factories.Factory;
+import org.apache.flink.table.types.logical.RowType;
+import org.apache.flink.util.FileUtils;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Hotdata's databases and tables as a Flink catalog: {@code SHOW DATABASES}, {@code SHOW TABLES},
+ * {@code SELECT * FROM hd.sales.orders} and {@code INSERT INTO hd.sales.orders} with no DDL.
+ *
+ * <p>Flink databases are Hotdata databases, by name when the name is unique in the workspace and by
+ * id otherwise (both are accepted). Tables are those of one Hotdata schema ({@code public} unless
+ * configured). Columns map back from Hotdata's Arrow types; Hotdata does not report a table's key,
+ * so catalog tables have no PRIMARY KEY (writes through them append unless a {@code
+ * sink.write-mode} is given with a hint or a table is created here with one).
+ *
+ * <p>{@code CREATE TABLE} declares the table in Hotdata (key from the PRIMARY KEY, partitioning
+ * from PARTITIONED BY) and gives it its columns. {@code DROP TABLE} is refused: deleting a Hotdata
+ * table reserves its name forever. Other changes are not supported.
+ */
+@PublicEvolving
+public class HotdataCatalog extends AbstractCatalog {
+
+    private final HotdataClientConfig clientConfig;
+    private final String schema;
+    private final Map<String, String> tableOptions;
+    private HotdataClient client;
+
+    /**
+     * @param tableOptions connection options to put into every table's options (for example the
+     *     endpoint); the API key only when it was given to the catalog explicitly
+     */
+    public HotdataCatalog(
+            String name,
+            String defaultDatabase,
+            HotdataClientConfig clientConfig,
+            String schema,
+            Map<String, String> tableOptions) {
+        super(name, defaultDatabase);
+        this.clientConfig = clientConfig;
+        this.schema = schema;
+        this.tableOptions = new HashMap<>(tableOptions);
+    }
+
+    @Override
+    public Optional<Factory> getFactory() {
+        return Optional.of(new HotdataDynamicTableSinkFactory());
+    }
+
+    @Override
+    public void open() throws CatalogException {
+        client = new HotdataClient(clientConfig);
+    }
+
+    @Override
+    public void close() throws CatalogException {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+
+    private HotdataClient client() {
+        if (client == null) {
+            open();
+        }
+        return client;
+    }
+
+    // ------------------------------------------------------------------------------------
+    // databases
+
+    @Override
+    public List<String> listDatabases() throws CatalogException {
+        List<DatabaseSummary> all = call(() -> client().listAllDatabases(null));
+        Map<String, Long> counts =
+                all.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        DatabaseSummary::name, Collectors.counting()));
+        List<String> names = new ArrayList<>();
+        for (DatabaseSummary db : all) {
+            names.add(counts.get(db.name()) == 1 ? db.name() : db.id());
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    /** The database a Flink database name stands for: a unique name, or an id. */
+    private Optional<DatabaseInfo> resolve(String databaseName) {
+        List<DatabaseSummary> all = call(() -> client().listAllDatabases(null));
+        List<DatabaseSummary> byName =
+                all.stream()
+                        .filter(d -> databaseName.equals(d.name()))
+                        .collect(Collectors.toList());
+        if (byName.size() == 1) {
+            return Optional.of(call(() -> client().getDatabase(byName.get(0).id())));
+        }
+        for (DatabaseSummary d : all) {
+            if (d.id().equals(databaseName)) {
+                return Optional.of(call(() -> client().getDatabase(d.id())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private DatabaseInfo require(String databaseName) throws DatabaseNotExistException {
+        return resolve(databaseName)
+                .orElseThrow(() -> new DatabaseNotExistException(getName(), databaseName));
+    }
+
+    @Override
+    public CatalogDatabase getDatabase(String databaseName)
+            throws DatabaseNotExistException, CatalogException {
+        DatabaseInfo db = require(databaseName);
+        Map<String, String> properties = new HashMap<>();
+        properties.put("id", db.id());
+        properties.put("name", db.name());
+        return new CatalogDatabaseImpl(properties, "Hotdata database " + db.name());
+    }
+
+    @Override
+    public boolean databaseExists(String databaseName) throws CatalogException {
+        return resolve(databaseName).isPresent();
+    }
+
+    @Override
+    public void createDatabase(String name, CatalogDatabase database, boolean ignoreIfExists) {
+        throw unsupported("CREATE DATABASE (sinks create databases on first use)");
+    }
+
+    @Override
+    public void dropDatabase(String name, boolean ignoreIfNotExists, boolean cascade) {
+        throw unsupported("DROP DATABASE");
+    }
+
+    @Override
+    public void alterDatabase(String name, CatalogDatabase newDatabase, boolean ignoreIfNotExists) {
+        throw unsupported("ALTER DATABASE");
+    }
+
+    // ------------------------------------------------------------------------------------
+    // tables
+
+    private List<TableInfo> tables(DatabaseInfo db, String table, boolean columns) {
+        List<TableInfo> out = new ArrayList<>();
+        InformationSchemaRequest request =
+                InformationSchemaRequest.builder()
+                        .connectionId(db.defaultConnectionId())
+                        .schema(schema)
+                        .table(table)
+                        .includeColumns(columns)
+                        .limit(1000)
+                        .build();
+        InformationSchemaRequest[] next = {request};
+        while (true) {
+            InformationSchemaPage page = call(() -> client().informationSchema(next[0]));
+            out.addAll(page.tables());
+            if (!page.hasMore() || page.nextCursor() == null) {
+                return out;
+            }
+            next[0] = next[0].withCursor(page.nextCursor());
+        }
+    }
+
+    @Override
+    public List<String> listTables(String databaseName)
+            throws DatabaseNotExistException, CatalogException {
+        DatabaseInfo db = require(databaseName);
+        return tables(db, null, false).stream()
+                .map(TableInfo::table)
+                .filter(t -> !t.startsWith("_flink_stage_"))
+                .sorted()
+                .collect(Collectors.toList());
+    }
+
+    @Override
+    public List<String> listViews(String databaseName) {
+        return Collections.emptyList();
+    }
+
+    @Override
+    public CatalogBaseTable getTable(ObjectPath tablePath)
+            throws TableNotExistException, CatalogException {
+        DatabaseInfo db =
+                resolve(tablePath.getDatabaseName())
+                        .orElseThrow(() -> new TableNotExistException(getName(), tablePath));
+        String name = tablePath.getObjectName();
+        TableInfo info =
+                tables(db, name, true).stream()
+                        .filter(t -> t.table().equalsIgnoreCase(name))
+                        .findFirst()
+                        .orElseThrow(() -> new TableNotExistException(getName(), tablePath));
+        Schema.Builder columns = Schema.newBuilder();
+        if (info.columns() != null) {
+            for (ColumnInfo column : info.columns()) {
+                columns.column(column.name(), HotdataTypeMapping.toFlink(column.dataType()));
+            }
+        }
+        List<String> partitionKeys = new ArrayList<>();
+        for (PartitionKey key : info.partitionBy()) {
+            if (PartitionKey.IDENTITY.equals(key.transform())) {
+                partitionKeys.add(key.column());
+            }
+        }
+        Map<String, String> options = new HashMap<>(tableOptions);
+        options.put("connector", "hotdata");
+        options.put(HotdataConnectorOptions.DATABASE_ID.key(), db.id());
+        options.put(HotdataConnectorOptions.SCHEMA.key(), schema);
+        options.put(HotdataConnectorOptions.TABLE.key(), info.table());
+        return CatalogTable.newBuilder()
+                .schema(columns.build())
+                .comment("Hotdata table " + db.name() + "." + schema + "." + info.table())
+                .partitionKeys(partitionKeys)
+                .options(options)
+                .build();
+    }
+
+    @Override
+    public boolean tableExists(ObjectPath tablePath) throws CatalogException {
+        Optional<DatabaseInfo> db = resolve(tablePath.getDatabaseName());
+        return db.isPresent()
+                && tables(db.get(), tablePath.getObjectName(), false).stream()
+                        .anyMatch(t -> t.table().equalsIgnoreCase(tablePath.getObjectName()));
+    }
+
+    @Override
+    public void dropTable(ObjectPath tablePath, boolean ignoreIfNotExists) {
+        throw new CatalogException(
+                "DROP TABLE "
+                        + tablePath.getFullName()
+                        + " is refused: deleting a Hotdata table keeps its name reserved forever."
+                        + " To empty it, write an empty result with INSERT OVERWRITE.");
+    }
+
+    @Override
+    public void renameTable(ObjectPath tablePath, String newTableName, boolean ignoreIfNotExists) {
+        throw unsupported("RENAME TABLE");
+    }
+
+    /**
+     * Declares the table in Hotdata (key, partitioning) and gives it its columns with an empty
+     * Parquet load, so that it can be read and written at once.
+     */
+    @Override
+    public void createTable(ObjectPath tablePath, CatalogBaseTable table, boolean ignoreIfExists)
+            throws TableAlreadyExistException, DatabaseNotExistException, CatalogException {
+        DatabaseInfo db = require(tablePath.getDatabaseName());
+        if (tableExists(tablePath)) {
+            if (ignoreIfExists) {
+                return;
+            }
+            throw new TableAlreadyExistException(getName(), tablePath);
+        }
+        if (!(table instanceof ResolvedCatalogTable)) {
+            throw new CatalogException("Only tables can be created in a Hotdata catalog.");
+        }
+        ResolvedCatalogTable resolved = (ResolvedCatalogTable) table;
+        RowType rowType =
+                (RowType) resolved.getResolvedSchema().toPhysicalRowDataType().getLogicalType();
+        HotdataTypeSupport.validate(rowType);
+        TableDeclaration.Builder declaration =
+                TableDeclaration.builder().name(tablePath.getObjectName().toLowerCase());
+        resolved.getResolvedSchema()
+                .getPrimaryKey()
+                .ifPresent(pk -> declaration.key(pk.getColumns()));
+        if (!resolved.getPartitionKeys().isEmpty()) {
+            List<PartitionKey> partitions = new ArrayList<>();
+            for (String column : resolved.getPartitionKeys()) {
+                partitions.add(new PartitionKey(column, PartitionKey.IDENTITY));
+            }
+            declaration.partitionBy(partitions);
+        }
+        TableDeclaration decl = declaration.build();
+        try {
+            client().addTable(db.id(), schema, decl);
+        } catch (HotdataException e) {
+            if (e.statusCode() != 404) {
+                throw new CatalogException(e.getMessage(), e);
+            }
+            call(
+                    () ->
+                            client().addSchema(
+                                            db.id(),
+                                            new SchemaDeclaration(
+                                                    schema, Collections.singletonList(decl))));
+        }
+        loadEmptyFile(db.id(), decl.name(), rowType);
+    }
+
+    private void loadEmptyFile(String databaseId, String table, RowType rowType) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("hotdata-catalog-");
+            Path file = dir.resolve("columns.parquet");
+            HotdataParquetFileWriter writer =
+                    new HotdataParquetWriterFactory(rowType, ParquetWriterOptions.builder().build())
+                            .create(file);
+            writer.finish();
+            FinalizedUpload upload =
+                    call(() -> client().uploadFile(file, HotdataWriter.PARQUET_CONTENT_TYPE));
+            call(
+                    () ->
+                            client().load(
+                                            databaseId,
+                                            schema,
+                                            table,
+                                            LoadRequest.builder()
+                                                    .mode(LoadMode.APPEND)
+                                                    .uploadId(upload.uploadId())
+                                                    .build()));
+        } catch (IOException e) {
+            throw new CatalogException("Could not give table " + table + " its columns", e);
+        } finally {
+            if (dir != null) {
+                FileUtils.deleteDirectoryQuietly(dir.toFile());
+            }
+        }
+    }
+
+    @Override
+    public void alterTable(
+            ObjectPath tablePath, CatalogBaseTable newTable, boolean ignoreIfNotExists) {
+        throw unsupported("ALTER TABLE");
+    }
+
+    // ------------------------------------------------------------------------------------
+    // partitions, functions, statistics: none
+
+    @Override
+    public List<CatalogPartitionSpec> listPartitions(ObjectPath tablePath) {
+        return Collections.emptyList();
+    }
+
+    @Override
+    public List<CatalogPartitionSpec> listPartitions(
+            ObjectPath tablePath, CatalogPartitionSpec partitionSpec) {
+        return Collections.emptyList();
+    }
+
+    @Override
+    public List<CatalogPartitionSpec> listPartitionsByFilter(
+            ObjectPath tablePath, List<Expression> filters) {
+        return Collections.emptyList();
+    }
+
+    @Override
+    public CatalogPartition getPartition(ObjectPath tablePath, CatalogPartitionSpec partitionSpec)
+            throws PartitionNotExistException {
+        throw new PartitionNotExistException(getName(), tablePath, partitionSpec);
+    }
+
+    @Override
+    public boolean partitionExists(ObjectPath tablePath, CatalogPartitionSpec partitionSpec) {
+        return false;
+    }
+
+    @Override
+    public void createPartition(
+            ObjectPath tablePath,
+            CatalogPartitionSpec partitionSpec,
+            CatalogPartition partition,
+            boolean ignoreIfExists) {
+        throw unsupported("CREATE PARTITION");
+    }
+
+    @Override
+    public void dropPartition(
+            ObjectPath tablePath, CatalogPartitionSpec partitionSpec, boolean ignoreIfNotExists) {
+        throw unsupported("DROP PARTITION");
+    }
+
+    @Override
+    public void alterPartition(
+            ObjectPath tablePath,
+            CatalogPartitionSpec partitionSpec,
+            CatalogPartition newPartition,
+            boolean ignoreIfNotExists) {
+        throw unsupported("ALTER PARTITION");
+    }
+
+    @Override
+    public List<String> listFunctions(String dbName) {
+        return Collections.emptyList();
+    }
+
+    @Override
+    public CatalogFunction getFunction(ObjectPath functionPath) throws FunctionNotExistException {
+        throw new FunctionNotExistException(getName(), functionPath);
+    }
+
+    @Override
+    public boolean functionExists(ObjectPath functionPath) {
+        return false;
+    }
+
+    @Override
+    public void createFunction(
+            ObjectPath functionPath, CatalogFunction function, boolean ignoreIfExists) {
+        throw unsupported("CREATE FUNCTION");
+    }
+
+    @Override
+    public void alterFunction(
+            ObjectPath functionPath, CatalogFunction newFunction, boolean ignoreIfNotExists) {
+        throw unsupported("ALTER FUNCTION");
+    }
+
+    @Override
+    public void dropFunction(ObjectPath functionPath, boolean ignoreIfNotExists) {
+        throw unsupported("DROP FUNCTION");
+    }
+
+    @Override
+    public CatalogTableStatistics getTableStatistics(ObjectPath tablePath) {
+        return CatalogTableStatistics.UNKNOWN;
+    }
+
+    @Override
+    public CatalogColumnStatistics getTableColumnStatistics(ObjectPath tablePath) {
+        return CatalogColumnStatistics.UNKNOWN;
+    }
+
+    @Override
+    public CatalogTableStatistics getPartitionStatistics(
+            ObjectPath tablePath, CatalogPartitionSpec partitionSpec) {
+        return CatalogTableStatistics.UNKNOWN;
+    }
+
+    @Override
+    public CatalogColumnStatistics getPartitionColumnStatistics(
+            ObjectPath tablePath, CatalogPartitionSpec partitionSpec) {
+        return CatalogColumnStatistics.UNKNOWN;
+    }
+
+    @Override
+    public void alterTableStatistics(
+            ObjectPath tablePath,
+            CatalogTableStatistics tableStatistics,
+            boolean ignoreIfNotExists) {
+        throw unsupported("ALTER TABLE statistics");
+    }
+
+    @Override
+    public void alterTableColumnStatistics(
+            ObjectPath tablePath,
+            CatalogColumnStatistics columnStatistics,
+            boolean ignoreIfNotExists) {
+        throw unsupported("ALTER TABLE statistics");
+    }
+
+    @Override
+    public void alterPartitionStatistics(
+            ObjectPath tablePath,
+            CatalogPartitionSpec partitionSpec,
+            CatalogTableStatistics partitionStatistics,
+            boolean ignoreIfNotExists) {
+        throw unsupported("ALTER PARTITION statistics");
+    }
+
+    @Override
+    public void alterPartitionColumnStatistics(
+            ObjectPath tablePath,
+            CatalogPartitionSpec partitionSpec,
+            CatalogColumnStatistics columnStatistics,
+            boolean ignoreIfNotExists) {
+        throw unsupported("ALTER PARTITION statistics");
+    }
+
+    private UnsupportedOperationException unsupported(String what) {
+        return new UnsupportedOperationException(
+                what + " is not supported by the Hotdata catalog " + getName() + ".");
+    }
+
+    /** A Hotdata call whose failure is a {@link CatalogException} with the server's message. */
+    private interface Call<T> {
+        T run() throws HotdataException;
+    }
+
+    private static <T> T call(Call<T> call) {
+        try {
+            return call.run();
+        } catch (HotdataException e) {
+            throw new CatalogException(e.getMessage(), e);
+        }
+    }
+}
