@@ -41,6 +41,7 @@ public class HotdataDynamicTableSinkFactory implements DynamicTableSinkFactory {
                 HotdataConnectorOptions.API_KEY,
                 HotdataConnectorOptions.WORKSPACE_ID,
                 HotdataConnectorOptions.ENDPOINT,
+                HotdataConnectorOptions.ALLOW_PLAIN_HTTP,
                 HotdataConnectorOptions.DATABASE,
                 HotdataConnectorOptions.DATABASE_ID,
                 HotdataConnectorOptions.CREATE_DATABASE_IF_MISSING,
