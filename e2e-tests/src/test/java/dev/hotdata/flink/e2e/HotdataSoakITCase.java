@@ -174,7 +174,8 @@ class HotdataSoakITCase {
     // ------------------------------------------------------------------ one run
 
     private RunResult run(long seed, Scale scale) throws Exception {
-        Random random = new Random(seed);
+        // java.util.Random's first draws of nearby seeds are alike: scramble the seed first
+        Random random = new Random(SoakEvents.hash(seed, -1));
         long events = scale.minEvents + (long) (random.nextDouble() * scale.extraEvents);
         int keys = scale.minKeys + random.nextInt(scale.extraKeys);
         int parallelism = 1 + random.nextInt(3);
