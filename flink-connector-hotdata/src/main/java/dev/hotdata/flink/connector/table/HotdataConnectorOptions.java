@@ -44,6 +44,19 @@ public final class HotdataConnectorOptions {
                             "API base URL. Default: HOTDATA_API_URL, else https://api.hotdata.dev."
                                     + " Plain http only to loopback addresses.");
 
+    /**
+     * The SQL counterpart of the DataStream builder's {@code setAllowPlainHttp}: without it a plain
+     * {@code http://} endpoint is refused unless it is a loopback address, because the API key
+     * would travel unencrypted.
+     */
+    public static final ConfigOption<Boolean> ALLOW_PLAIN_HTTP =
+            ConfigOptions.key("allow-plain-http")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Allow a plain http:// endpoint that is not a loopback address (the"
+                                    + " API key then travels unencrypted). Default: false.");
+
     public static final ConfigOption<String> DATABASE =
             ConfigOptions.key("database")
                     .stringType()

@@ -53,6 +53,7 @@ public class HotdataDynamicTableSinkFactory
                 HotdataConnectorOptions.API_KEY,
                 HotdataConnectorOptions.WORKSPACE_ID,
                 HotdataConnectorOptions.ENDPOINT,
+                HotdataConnectorOptions.ALLOW_PLAIN_HTTP,
                 HotdataConnectorOptions.DATABASE,
                 HotdataConnectorOptions.DATABASE_ID,
                 HotdataConnectorOptions.CREATE_DATABASE_IF_MISSING,

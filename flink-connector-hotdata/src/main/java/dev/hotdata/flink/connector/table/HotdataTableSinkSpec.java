@@ -165,6 +165,7 @@ final class HotdataTableSinkSpec {
         options.getOptional(HotdataConnectorOptions.WORKSPACE_ID)
                 .ifPresent(builder::setWorkspaceId);
         options.getOptional(HotdataConnectorOptions.ENDPOINT).ifPresent(builder::setEndpoint);
+        builder.setAllowPlainHttp(options.get(HotdataConnectorOptions.ALLOW_PLAIN_HTTP));
         options.getOptional(HotdataConnectorOptions.DATABASE).ifPresent(builder::setDatabase);
         options.getOptional(HotdataConnectorOptions.DATABASE_ID).ifPresent(builder::setDatabaseId);
         options.getOptional(HotdataConnectorOptions.DECLARED_TABLES)

@@ -60,7 +60,24 @@ public class HotdataWriter<IN>
             WriterInitContext context,
             String sinkId)
             throws IOException {
-        this(config, converter, context, sinkId, new HotdataClient(config.clientConfig()));
+        this(config, converter, context, sinkId, checkedClient(config, context));
+    }
+
+    /**
+     * A client whose credentials, workspace and database were checked with one read-only call, so
+     * that a wrong setting fails the job when it starts rather than at its first checkpoint.
+     */
+    private static HotdataClient checkedClient(HotdataSinkConfig config, WriterInitContext context)
+            throws IOException {
+        HotdataClient client = new HotdataClient(config.clientConfig());
+        try {
+            HotdataConnectionCheck.run(
+                    client, config, context.getRestoredCheckpointId().isPresent());
+            return client;
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
     }
 
     HotdataWriter(
