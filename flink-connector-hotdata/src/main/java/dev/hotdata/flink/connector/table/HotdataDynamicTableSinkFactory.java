@@ -106,6 +106,7 @@ public class HotdataDynamicTableSinkFactory
         options.getOptional(HotdataConnectorOptions.API_KEY).ifPresent(client::apiKey);
         options.getOptional(HotdataConnectorOptions.WORKSPACE_ID).ifPresent(client::workspaceId);
         options.getOptional(HotdataConnectorOptions.ENDPOINT).ifPresent(client::endpoint);
+        client.allowPlainHttp(options.get(HotdataConnectorOptions.ALLOW_PLAIN_HTTP));
         int fetchSize = options.get(HotdataConnectorOptions.SCAN_FETCH_SIZE);
         if (fetchSize <= 0) {
             throw new ValidationException(
