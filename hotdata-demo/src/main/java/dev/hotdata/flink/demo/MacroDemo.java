@@ -177,7 +177,7 @@ public final class MacroDemo {
                                 .execute();
                 awaitJob(result, client, databaseId);
                 out.println();
-                return report(client, databaseId, input, target, options.serve());
+                return report(client, tEnv, databaseId, input, target, options.serve());
             }
         } finally {
             deleteRecursively(inputDir);
@@ -307,6 +307,7 @@ public final class MacroDemo {
 
     private Summary report(
             HotdataClient client,
+            TableEnvironment tEnv,
             String databaseId,
             FredInput input,
             DemoTarget target,
@@ -384,27 +385,65 @@ public final class MacroDemo {
         }
         out.println();
 
-        String rawSample =
-                "SELECT series, \"date\", \"value\" FROM "
-                        + raw
-                        + " ORDER BY \"date\" DESC, series LIMIT 5";
-        printQuery(client, databaseId, rawSample);
-        String wideSample = "SELECT * FROM " + wide + " ORDER BY \"month\" DESC LIMIT 4";
-        printQuery(client, databaseId, wideSample);
+        // read back through Flink: the Hotdata catalog and its scan source
+        StringBuilder catalog = new StringBuilder("CREATE CATALOG hd WITH ('type' = 'hotdata'");
+        for (Map.Entry<String, String> option : target.connectionOptions().entrySet()) {
+            if (!option.getKey().equals("api-key")) {
+                catalog.append(", '")
+                        .append(option.getKey())
+                        .append("' = '")
+                        .append(option.getValue())
+                        .append('\'');
+            }
+        }
+        catalog.append(')');
+        out.println("Through Flink's Hotdata catalog:");
+        out.println("  " + catalog + ";");
+        String apiKey = target.connectionOptions().get("api-key");
+        tEnv.executeSql(
+                apiKey == null
+                        ? catalog.toString()
+                        : catalog.substring(0, catalog.length() - 1)
+                                + ", 'api-key' = '"
+                                + apiKey.replace("'", "''")
+                                + "')");
+        String flinkRaw = "hd." + MacroPipeline.DATABASE + "." + MacroPipeline.RAW_TABLE;
+        String flinkWide = "hd." + MacroPipeline.DATABASE + "." + MacroPipeline.WIDE_TABLE;
+        printThroughCatalog(tEnv, "SHOW TABLES FROM hd." + MacroPipeline.DATABASE);
+        printThroughCatalog(
+                tEnv,
+                "SELECT series, `date`, `value` FROM "
+                        + flinkRaw
+                        + " ORDER BY `date` DESC, series LIMIT 5");
+        printThroughCatalog(tEnv, "SELECT * FROM " + flinkWide + " ORDER BY `month` DESC LIMIT 4");
         printHowToQuery(target, databaseId, serving);
         return new Summary(databaseId, rawCounts, wideRows, match);
     }
 
-    private void printQuery(HotdataClient client, String databaseId, String sql)
-            throws HotdataException {
-        QueryResponse response = client.query(databaseId, sql);
-        out.println("  " + sql);
-        List<String> columns = response.columns();
+    private void printThroughCatalog(TableEnvironment tEnv, String sql) {
+        TableResult result = tEnv.executeSql(sql);
+        List<String> columns = result.getResolvedSchema().getColumnNames();
         List<List<String>> cells = new ArrayList<>();
         cells.add(columns);
-        for (List<Object> row : response.rows()) {
-            cells.add(row.stream().map(MacroDemo::cell).collect(Collectors.toList()));
+        try (org.apache.flink.util.CloseableIterator<org.apache.flink.types.Row> rows =
+                result.collect()) {
+            while (rows.hasNext()) {
+                org.apache.flink.types.Row row = rows.next();
+                List<String> line = new ArrayList<>();
+                for (int i = 0; i < row.getArity(); i++) {
+                    line.add(cell(row.getField(i)));
+                }
+                cells.add(line);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Reading back through the catalog failed: " + sql, e);
         }
+        out.println("  " + sql);
+        printCells(cells);
+    }
+
+    private void printCells(List<List<String>> cells) {
+        List<String> columns = cells.get(0);
         int[] widths = new int[columns.size()];
         for (List<String> row : cells) {
             for (int i = 0; i < row.size(); i++) {
@@ -495,6 +534,9 @@ public final class MacroDemo {
     private static String cell(Object value) {
         if (value == null) {
             return "";
+        }
+        if (value instanceof Double && Double.isFinite((Double) value)) {
+            value = BigDecimal.valueOf((Double) value);
         }
         if (value instanceof BigDecimal) {
             BigDecimal d = ((BigDecimal) value);
