@@ -112,6 +112,28 @@ class HotdataSinkFailoverITCase {
         assertThat(log[2]).isEqualTo(ROWS);
     }
 
+    /**
+     * A server that kept the commit-log append's idempotency key but lost the row (a restart while
+     * the load ran) answers the retry with a key conflict: the row is appended under a fresh key
+     * and the job goes on. Regression: the job used to fail on every restart.
+     */
+    @Test
+    void commitLogKeyTakenButRowMissing() throws Exception {
+        server.faults().failNext(1, "POST", LOG_LOADS, 409, null, "IDEMPOTENCY_KEY_CONFLICT");
+        runJob("log_key_taken", null);
+        assertThat(count("POST", LOG_LOADS, 409)).isEqualTo(1);
+        // handled inside the commit: no failover, so no data load was ever re-sent
+        assertThat(count("POST", DATA_LOADS, 409)).isZero();
+        hotdata.assertExactly("log_key_taken", TABLE, ROWS);
+        long[] log =
+                hotdata.aggregate(
+                        "log_key_taken",
+                        "SELECT count(DISTINCT checkpoint_id), sum(row_count) FROM"
+                                + " (SELECT DISTINCT checkpoint_id, row_count FROM"
+                                + " public._flink_commits)");
+        assertThat(log[1]).isEqualTo(ROWS);
+    }
+
     @Test
     void serverRestartedMidJob() throws Exception {
         JobClient job = startJob("restart", null);

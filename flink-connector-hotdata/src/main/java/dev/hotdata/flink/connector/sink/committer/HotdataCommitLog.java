@@ -90,6 +90,17 @@ final class HotdataCommitLog {
     /** Appends the row of one committed checkpoint. */
     void append(String sinkId, String jobId, HotdataCommittable committable, Instant committedAt)
             throws HotdataException {
+        append(sinkId, jobId, committable, committedAt, "");
+    }
+
+    /** Appends the row under the checkpoint's idempotency key plus {@code keySuffix}. */
+    void append(
+            String sinkId,
+            String jobId,
+            HotdataCommittable committable,
+            Instant committedAt,
+            String keySuffix)
+            throws HotdataException {
         String uploads =
                 committable.files().stream()
                         .map(HotdataUploadedFile::uploadId)
@@ -119,7 +130,12 @@ final class HotdataCommitLog {
                         .columns(COLUMNS)
                         // a retried append whose first response was lost runs only once
                         .idempotencyKey(
-                                sinkId + "/" + config.table() + "/" + committable.checkpointId())
+                                sinkId
+                                        + "/"
+                                        + config.table()
+                                        + "/"
+                                        + committable.checkpointId()
+                                        + keySuffix)
                         .build());
     }
 

@@ -38,6 +38,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
@@ -447,7 +448,21 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
             }
             lastLoggedCheckpoint.remove(sinkId);
             if (lastLogged(sinkId) < committable.checkpointId()) {
-                throw e;
+                // The key is taken but the row is not in the log: the earlier attempt never
+                // landed (e.g. the server restarted while it ran, keeping the key). The data is
+                // published already; record it under a fresh key rather than fail the job. At
+                // worst the log gets the row twice, which readers of the log tolerate (max).
+                LOG.warn(
+                        "Commit log row of checkpoint {} is missing although its idempotency key"
+                                + " is taken ({}); appending it under a new key.",
+                        committable.checkpointId(),
+                        e.getMessage());
+                commitLog.append(
+                        sinkId,
+                        jobId,
+                        committable,
+                        clock.instant(),
+                        "/" + UUID.randomUUID().toString().substring(0, 8));
             }
         }
         lastLoggedCheckpoint.merge(sinkId, committable.checkpointId(), Math::max);
