@@ -6,8 +6,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 /**
- * Every request the server saw (API, storage PUTs, control calls), in completion order. Tests read
- * it to assert how many loads arrived or how many bytes were sent. Survives a restart.
+ * Every request the server saw (API, storage PUTs, control calls), logged just before each answer
+ * is sent. Tests read it to assert how many loads arrived or how many bytes were sent. Survives a
+ * restart.
  */
 public final class RequestLog {
     private final List<RequestLogEntry> entries = new CopyOnWriteArrayList<>();

@@ -286,20 +286,19 @@ public final class HttpApi implements HttpHandler {
             resp = Response.error(503, "SERVICE_UNAVAILABLE", "server shutting down", null);
         }
         boolean dropped = d.drop;
-        try {
-            send(ex, resp, dropped);
-        } finally {
-            log.add(
-                    new RequestLogEntry(
-                            System.currentTimeMillis(),
-                            method,
-                            path,
-                            rawQuery,
-                            resp.status,
-                            body.length,
-                            dropped,
-                            resp.errorCode));
-        }
+        // logged before the answer leaves: a client that got its answer finds the request in
+        // the log (with TCP_NODELAY the answer can arrive before a log entry made after it)
+        log.add(
+                new RequestLogEntry(
+                        System.currentTimeMillis(),
+                        method,
+                        path,
+                        rawQuery,
+                        resp.status,
+                        body.length,
+                        dropped,
+                        resp.errorCode));
+        send(ex, resp, dropped);
     }
 
     private Response dispatch(
