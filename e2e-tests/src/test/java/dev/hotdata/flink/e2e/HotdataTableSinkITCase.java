@@ -81,6 +81,21 @@ class HotdataTableSinkITCase {
         hotdata.assertExactly("sql_append", "events", 3000);
     }
 
+    /**
+     * SQL's VALUES is a legacy source over an input format that reports itself unbounded; it ends
+     * when read, so a streaming job without checkpointing commits at its end and is not refused.
+     */
+    @Test
+    void valuesInStreamingModeWithoutCheckpointingCommits() throws Exception {
+        StreamTableEnvironment noCheckpoints =
+                StreamTableEnvironment.create(StreamExecutionEnvironment.getExecutionEnvironment());
+        noCheckpoints.executeSql(
+                "CREATE TABLE vals (id BIGINT) WITH (" + connection("sql_values", "") + ")");
+        noCheckpoints.executeSql("INSERT INTO vals VALUES (1), (2), (3)").await();
+        assertThat(hotdata.aggregate("sql_values", "SELECT count(*), sum(id) FROM public.vals"))
+                .containsExactly(3, 6);
+    }
+
     @Test
     void badOptionsAreNamed() {
         tEnv.executeSql(

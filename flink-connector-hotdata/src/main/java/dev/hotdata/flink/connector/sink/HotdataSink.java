@@ -28,6 +28,8 @@ import org.apache.flink.streaming.api.connector.sink2.CommittableMessageTypeInfo
 import org.apache.flink.streaming.api.connector.sink2.SupportsPreCommitTopology;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.source.legacy.InputFormatSourceFunction;
+import org.apache.flink.streaming.api.transformations.LegacySourceTransformation;
 import org.apache.flink.streaming.api.transformations.WithBoundedness;
 
 import java.io.IOException;
@@ -175,12 +177,24 @@ public class HotdataSink<IN>
             if (t instanceof WithBoundedness
                     && ((WithBoundedness) t).getBoundedness()
                             == org.apache.flink.api.connector.source.Boundedness
-                                    .CONTINUOUS_UNBOUNDED) {
+                                    .CONTINUOUS_UNBOUNDED
+                    && !readsAnInputFormat(t)) {
                 return true;
             }
             toVisit.addAll(t.getInputs());
         }
         return false;
+    }
+
+    /**
+     * Legacy sources over an {@code InputFormat} (SQL's VALUES, for one) end when the format is
+     * read, although their transformation reports itself unbounded.
+     */
+    @SuppressWarnings("deprecation")
+    private static boolean readsAnInputFormat(Transformation<?> t) {
+        return t instanceof LegacySourceTransformation
+                && ((LegacySourceTransformation<?>) t).getOperator().getUserFunction()
+                        instanceof InputFormatSourceFunction;
     }
 
     @VisibleForTesting
