@@ -253,6 +253,11 @@ class HotdataCatalogITCase {
         assertThat(collect("SELECT id, v FROM hd.cat_ddl.created"))
                 .extracting(r -> r.getField(0) + "|" + r.getField(1))
                 .containsExactlyInAnyOrder("1|a", "2|b");
+        // the key comes back as the PRIMARY KEY: a second write upserts
+        tEnv.executeSql("INSERT INTO hd.cat_ddl.created VALUES (CAST(1 AS BIGINT), 'c')").await();
+        assertThat(collect("SELECT id, v FROM hd.cat_ddl.created"))
+                .extracting(r -> r.getField(0) + "|" + r.getField(1))
+                .containsExactlyInAnyOrder("1|c", "2|b");
 
         assertThatThrownBy(() -> tEnv.executeSql("DROP TABLE hd.cat_ddl.created"))
                 .hasStackTraceContaining("keeps its name reserved forever");

@@ -46,6 +46,7 @@ import org.apache.flink.table.catalog.stats.CatalogColumnStatistics;
 import org.apache.flink.table.catalog.stats.CatalogTableStatistics;
 import org.apache.flink.table.expressions.Expression;
 import org.apache.flink.table.factories.Factory;
+import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.util.FileUtils;
 
@@ -248,10 +249,15 @@ public class HotdataCatalog extends AbstractCatalog {
                         .findFirst()
                         .orElseThrow(() -> new TableNotExistException(getName(), tablePath));
         Schema.Builder columns = Schema.newBuilder();
+        List<String> key = info.key() == null ? Collections.emptyList() : info.key();
         if (info.columns() != null) {
             for (ColumnInfo column : info.columns()) {
-                columns.column(column.name(), HotdataTypeMapping.toFlink(column.dataType()));
+                DataType type = HotdataTypeMapping.toFlink(column.dataType());
+                columns.column(column.name(), key.contains(column.name()) ? type.notNull() : type);
             }
+        }
+        if (!key.isEmpty() && info.columns() != null && !info.columns().isEmpty()) {
+            columns.primaryKey(key); // keyed writes through the catalog upsert
         }
         List<String> partitionKeys = new ArrayList<>();
         for (PartitionKey key : info.partitionBy()) {

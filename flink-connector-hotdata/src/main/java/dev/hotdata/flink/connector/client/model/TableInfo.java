@@ -13,6 +13,7 @@ public final class TableInfo {
     private List<ColumnInfo> columns;
     private List<PartitionKey> partitionBy;
     private List<SortKey> sortedBy;
+    private List<String> key;
 
     private TableInfo() {}
 
@@ -49,6 +50,14 @@ public final class TableInfo {
 
     public List<SortKey> sortedBy() {
         return Lists.view(sortedBy);
+    }
+
+    /**
+     * The table's declared key, or {@code null} when the answer carries none (hotdata-local sends
+     * it; the public API reference does not list it for this endpoint).
+     */
+    public List<String> key() {
+        return key == null ? null : Lists.view(key);
     }
 
     @Override
