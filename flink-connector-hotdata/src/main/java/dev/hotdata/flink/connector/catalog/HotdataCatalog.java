@@ -260,9 +260,9 @@ public class HotdataCatalog extends AbstractCatalog {
             columns.primaryKey(key); // keyed writes through the catalog upsert
         }
         List<String> partitionKeys = new ArrayList<>();
-        for (PartitionKey key : info.partitionBy()) {
-            if (PartitionKey.IDENTITY.equals(key.transform())) {
-                partitionKeys.add(key.column());
+        for (PartitionKey partition : info.partitionBy()) {
+            if (PartitionKey.IDENTITY.equals(partition.transform())) {
+                partitionKeys.add(partition.column());
             }
         }
         Map<String, String> options = new HashMap<>(tableOptions);
