@@ -48,6 +48,7 @@ final class LocalCore {
     private final ExecutorService queryPool;
     private final ScheduledExecutorService scheduler;
     private final WriteLocks locks = new WriteLocks();
+    private final Engine engine;
 
     LocalCore(
             String host,
@@ -68,7 +69,7 @@ final class LocalCore {
         jobPool = Executors.newFixedThreadPool(4, daemon("hotdata-local-job"));
         queryPool = Executors.newFixedThreadPool(4, daemon("hotdata-local-query"));
         httpPool = Executors.newFixedThreadPool(32, daemon("hotdata-local-http"));
-        Engine engine = new Engine(layout, 2);
+        engine = new Engine(layout, 2);
         Catalog catalog = new Catalog(store, layout, scheduler);
         UploadService uploads = new UploadService(store, layout, settings);
         JobService jobs = new JobService(store, jobPool);
@@ -118,9 +119,10 @@ final class LocalCore {
                 pool.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        engine.close();
     }
 
     private static ThreadFactory daemon(String prefix) {

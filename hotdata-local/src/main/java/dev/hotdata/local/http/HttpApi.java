@@ -266,7 +266,7 @@ public final class HttpApi implements HttpHandler {
         String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
         String path = ex.getRequestURI().getPath();
         String rawQuery = ex.getRequestURI().getRawQuery();
-        byte[] body = ex.getRequestBody().readAllBytes();
+        byte[] body = readBody(ex);
         FaultInjector.Decision d =
                 path.startsWith("/_local/")
                         ? new FaultInjector.Decision()
@@ -424,6 +424,30 @@ public final class HttpApi implements HttpHandler {
      * Sends the response. For a dropped response the headers promise a body that never comes: the
      * exchange is closed after the headers, so the client sees the connection end mid-response.
      */
+    /**
+     * The request body. With a Content-Length it is read into one array of that size: an upload
+     * part is megabytes, and reading it in growing chunks copied it twice more.
+     */
+    private static byte[] readBody(HttpExchange ex) throws IOException {
+        String length = ex.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                long n = Long.parseLong(length.trim());
+                if (n >= 0 && n < Integer.MAX_VALUE - 16) {
+                    byte[] body = ex.getRequestBody().readNBytes((int) n);
+                    if (body.length == n) {
+                        return body;
+                    }
+                    throw new IOException(
+                            "request body ended after " + body.length + " of " + n + " bytes");
+                }
+            } catch (NumberFormatException e) {
+                // malformed header: read what comes
+            }
+        }
+        return ex.getRequestBody().readAllBytes();
+    }
+
     private static void send(HttpExchange ex, Response resp, boolean drop) throws IOException {
         if (resp.contentType != null) {
             ex.getResponseHeaders().set("Content-Type", resp.contentType);

@@ -203,7 +203,7 @@ public final class QueryService {
         long start = System.nanoTime();
         String resultId = Ids.newId("rslt");
         Path tmp = layout.tmpDir().resolve(resultId + ".parquet");
-        try (Connection c = engine.open()) {
+        try (Connection c = engine.openIsolated()) {
             setUpCatalog(c, snap);
             try {
                 Engine.exec(
