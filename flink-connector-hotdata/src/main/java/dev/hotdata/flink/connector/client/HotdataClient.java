@@ -498,6 +498,25 @@ public class HotdataClient implements AutoCloseable {
     }
 
     /**
+     * Opens a streaming multipart upload (no declared size) for a file that is still being written,
+     * so that its whole parts can be sent while it grows; see {@link HotdataGrowingFileUpload}.
+     * Fails with a protocol error if the server does not answer with a multipart session.
+     */
+    public HotdataGrowingFileUpload startGrowingFileUpload(Path file, String contentType)
+            throws HotdataException {
+        Objects.requireNonNull(file, "file");
+        String filename = file.getFileName() == null ? null : file.getFileName().toString();
+        UploadSession s =
+                createUpload(
+                        CreateUploadRequest.builder()
+                                .partSize(config.uploadPartSize())
+                                .contentType(contentType)
+                                .filename(filename)
+                                .build());
+        return new HotdataGrowingFileUpload(uploader, s, file);
+    }
+
+    /**
      * Uploads a stream of unknown length as a streaming multipart upload and finalizes it. Parts
      * are read into at most {@code uploadConcurrency + 1} reused buffers of the session's part size
      * and PUT in parallel, so memory stays bounded by {@code (concurrency + 1) × partSize}. The

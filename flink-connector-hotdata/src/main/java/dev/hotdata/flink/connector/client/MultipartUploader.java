@@ -77,18 +77,52 @@ final class MultipartUploader {
     }
 
     FinalizedUpload uploadFileParts(UploadSession s, Path file, long size) throws HotdataException {
+        return finalizeParts(s, putFileParts(s, file, 0, size, 1));
+    }
+
+    /**
+     * PUTs {@code file[from, size)} as parts {@code firstPart, firstPart + 1, ...} of the session's
+     * part size (the last one the remainder), in parallel; does not finalize.
+     */
+    List<CompletedPart> putFileParts(
+            UploadSession s, Path file, long from, long size, int firstPart)
+            throws HotdataException {
         long partSize = partSize(s);
         PartSource source =
                 k -> {
-                    long offset = (k - 1) * partSize;
+                    long offset = from + (k - firstPart) * partSize;
                     if (offset >= size) {
                         return null;
                     }
                     long len = Math.min(partSize, size - offset);
                     return new Part(new FileRangeBody(file, offset, len), () -> {});
                 };
-        List<CompletedPart> parts = run(s, source);
-        return finalizeParts(s, parts);
+        return run(s, source, firstPart);
+    }
+
+    /**
+     * PUTs one part on the calling thread and returns its ETag: the URL from the session or minted,
+     * re-minted once after a 403 (expired URL).
+     */
+    String putPart(UploadSession s, int k, RequestBody body) throws HotdataException {
+        if (k > MAX_PARTS) {
+            throw client.protocolError(
+                    "upload " + s.uploadId(),
+                    0,
+                    "data needs more than " + MAX_PARTS + " parts of " + s.partSize() + " bytes");
+        }
+        List<String> eager = s.partUrls();
+        boolean minted = eager.size() < k;
+        String url = minted ? mint(s, k) : eager.get(k - 1);
+        try {
+            return client.putToStorage(url, s.headers(), body);
+        } catch (HotdataException e) {
+            if (e.statusCode() != 403) {
+                throw e;
+            }
+            // presigned URLs are short-lived: re-mint once
+            return client.putToStorage(mint(s, k), s.headers(), body);
+        }
     }
 
     FinalizedUpload uploadStreamParts(UploadSession s, InputStream in) throws HotdataException {
@@ -114,11 +148,11 @@ final class MultipartUploader {
                     byte[] held = buf;
                     return new Part(RequestBody.create(held, null, 0, n), () -> free.add(held));
                 };
-        List<CompletedPart> parts = run(s, source);
+        List<CompletedPart> parts = run(s, source, 1);
         return finalizeParts(s, parts);
     }
 
-    private FinalizedUpload finalizeParts(UploadSession s, List<CompletedPart> parts)
+    FinalizedUpload finalizeParts(UploadSession s, List<CompletedPart> parts)
             throws HotdataException {
         if (parts.isEmpty()) {
             throw new HotdataException(
@@ -133,7 +167,7 @@ final class MultipartUploader {
         return client.finalizeUpload(s.uploadId(), s.finalizeToken(), parts);
     }
 
-    private long partSize(UploadSession s) throws HotdataException {
+    long partSize(UploadSession s) throws HotdataException {
         if (!s.isMultipart()) {
             throw client.protocolError(
                     "POST /v1/uploads", 201, "expected a multipart session, got mode " + s.mode());
@@ -158,7 +192,8 @@ final class MultipartUploader {
         return n;
     }
 
-    private List<CompletedPart> run(UploadSession s, PartSource source) throws HotdataException {
+    private List<CompletedPart> run(UploadSession s, PartSource source, int firstPart)
+            throws HotdataException {
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, threadFactory());
         Semaphore slots = new Semaphore(concurrency + 1);
         Map<Integer, String> etags = new ConcurrentSkipListMap<>();
@@ -166,7 +201,7 @@ final class MultipartUploader {
         List<Future<?>> futures = new ArrayList<>();
         String desc = "upload " + s.uploadId();
         try {
-            for (int k = 1; failure.get() == null; k++) {
+            for (int k = firstPart; failure.get() == null; k++) {
                 slots.acquire();
                 Part part;
                 try {
@@ -256,20 +291,7 @@ final class MultipartUploader {
             if (failure.get() != null) {
                 return;
             }
-            List<String> eager = s.partUrls();
-            boolean minted = eager.size() < k;
-            String url = minted ? mint(s, k) : eager.get(k - 1);
-            String etag;
-            try {
-                etag = client.putToStorage(url, s.headers(), part.body);
-            } catch (HotdataException e) {
-                if (e.statusCode() != 403 || failure.get() != null) {
-                    throw e;
-                }
-                // presigned URLs are short-lived: re-mint once
-                etag = client.putToStorage(mint(s, k), s.headers(), part.body);
-            }
-            etags.put(k, etag);
+            etags.put(k, putPart(s, k, part.body));
         } catch (HotdataException e) {
             failure.compareAndSet(null, e);
         } catch (RuntimeException e) {

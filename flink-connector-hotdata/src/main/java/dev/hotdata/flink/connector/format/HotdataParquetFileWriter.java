@@ -124,6 +124,23 @@ public final class HotdataParquetFileWriter implements Closeable {
     }
 
     /**
+     * Bytes written to the file so far: complete row groups (and the header); they never change
+     * afterwards. Some may still sit in a small stream buffer until {@link #flushWrittenBytes()}.
+     */
+    public long writtenBytes() {
+        return outputFile.position();
+    }
+
+    /**
+     * Makes the first {@link #writtenBytes()} bytes readable from the file by others, such as an
+     * upload of its parts while it is being written.
+     */
+    public void flushWrittenBytes() throws IOException {
+        checkWritable();
+        outputFile.flush();
+    }
+
+    /**
      * Encoded bytes of the current, not yet written row group, held in heap (approximately: the
      * buffers' capacity may be larger). Zero once finished or closed.
      */

@@ -64,6 +64,13 @@ final class LocalParquetOutputFile implements OutputFile {
         return stream == null ? 0 : stream.pos;
     }
 
+    /** Writes what the stream buffers into the file, so every {@link #position()} byte is there. */
+    void flush() throws IOException {
+        if (stream != null && !stream.closed) {
+            stream.flush();
+        }
+    }
+
     /** Closes the stream if open, ignoring errors: for discarding a file. */
     void closeQuietly() {
         if (stream != null) {

@@ -316,7 +316,7 @@ class HotdataParquetFileWriterTest {
                 .isInstanceOf(IllegalArgumentException.class);
         ParquetWriterOptions d = ParquetWriterOptions.defaults();
         assertThat(d.compression()).isEqualTo(ParquetCompression.ZSTD);
-        assertThat(d.rowGroupSizeBytes()).isEqualTo(32L * 1024 * 1024);
+        assertThat(d.rowGroupSizeBytes()).isEqualTo(8L * 1024 * 1024);
         assertThat(d.pageSizeBytes()).isEqualTo(1024 * 1024);
         assertThat(d.dictionaryEnabled()).isTrue();
         assertThat(d.timestampUnit()).isEqualTo(ParquetTimestampUnit.MICROS);

@@ -93,10 +93,10 @@ public class HotdataWriter<IN>
         this.client = client;
         int subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.localDirectory = Files.createTempDirectory("hotdata-sink-" + subtask + "-");
-        this.rows = pendingRows(config, localDirectory);
         this.uploader =
                 new HotdataBackgroundUploads(
                         client, "hotdata-upload-" + config.table() + "-" + subtask);
+        this.rows = pendingRows(config, localDirectory, uploader);
         SinkWriterMetricGroup metrics = context.metricGroup();
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.numBytesSend = metrics.getNumBytesSendCounter();
@@ -156,7 +156,9 @@ public class HotdataWriter<IN>
     }
 
     /** How rows wait for the next checkpoint in the sink's write mode. */
-    private static HotdataPendingRows pendingRows(HotdataSinkConfig config, Path directory) {
+    private static HotdataPendingRows pendingRows(
+            HotdataSinkConfig config, Path directory, HotdataBackgroundUploads uploader) {
+        long partSize = config.clientConfig().uploadPartSize();
         HotdataParquetWriterFactory rowFiles =
                 new HotdataParquetWriterFactory(config.rowType(), config.parquetOptions());
         HotdataRollingFiles rows =
@@ -165,7 +167,9 @@ public class HotdataWriter<IN>
                         directory,
                         "rows",
                         config.rollingMaxBytes(),
-                        HotdataUploadedFile.Kind.ROWS);
+                        HotdataUploadedFile.Kind.ROWS,
+                        uploader,
+                        partSize);
         String target = config.targetDescription();
         switch (config.writeMode()) {
             case UPSERT:
@@ -178,7 +182,9 @@ public class HotdataWriter<IN>
                                 directory,
                                 "deletes",
                                 config.rollingMaxBytes(),
-                                HotdataUploadedFile.Kind.DELETES);
+                                HotdataUploadedFile.Kind.DELETES,
+                                uploader,
+                                partSize);
                 return new HotdataUpsertRows(
                         rows,
                         deletes,
