@@ -61,7 +61,7 @@ public final class HotdataSinkBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        long rows = Long.getLong("bench.rows", 2_000_000L);
+        long rows = Long.getLong("bench.rows", 4_000_000L);
         long maxTable = Long.getLong("bench.upsert.max-table-rows", 1_000_000L);
         java.nio.file.Path work = Files.createTempDirectory("hotdata-bench-");
         MiniClusterWithClientResource cluster =
