@@ -30,6 +30,7 @@ import org.apache.flink.test.util.MiniClusterWithClientResource;
 import org.apache.flink.types.RowKind;
 import org.apache.flink.util.FileUtils;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -117,6 +118,8 @@ public final class HotdataSinkBenchmark {
         double hotdataEndToEnd;
         double fileSteady;
         double hotdataSteady;
+        double fileCpuPerRow;
+        double hotdataCpuPerRow;
         long commitP50;
         long commitP99;
         int commits;
@@ -205,6 +208,7 @@ public final class HotdataSinkBenchmark {
     private static final class Run {
         double endToEnd; // rows/s
         double steady; // rows/s
+        double cpuPerRow; // ns of this process's CPU time (all threads, the server's too)
         long parquetBytes;
         long sentBytes;
         long commits;
@@ -218,6 +222,8 @@ public final class HotdataSinkBenchmark {
         c.hotdataEndToEnd = median(hotdata, r -> r.endToEnd);
         c.fileSteady = median(files, r -> r.steady);
         c.hotdataSteady = median(hotdata, r -> r.steady);
+        c.fileCpuPerRow = median(files, r -> r.cpuPerRow);
+        c.hotdataCpuPerRow = median(hotdata, r -> r.cpuPerRow);
         StringBuilder pairs = new StringBuilder();
         for (int i = 0; i < files.size(); i++) {
             pairs.append(i == 0 ? "" : ", ")
@@ -260,6 +266,14 @@ public final class HotdataSinkBenchmark {
                         c.fileSteady,
                         c.hotdataSteady,
                         c.hotdataSteady / c.fileSteady));
+        c.lines.add(
+                String.format(
+                        "parallelism %d, CPU time of the whole process per row: FileSink %.0f ns,"
+                                + " HotdataSink %.0f ns (hotdata-local's included), ratio %.2f",
+                        parallelism,
+                        c.fileCpuPerRow,
+                        c.hotdataCpuPerRow,
+                        c.hotdataCpuPerRow / c.fileCpuPerRow));
         c.lines.add(
                 String.format(
                         "parallelism %d, commits: latency p50 %d ms, p99 %d ms (%d commits);"
@@ -331,20 +345,29 @@ public final class HotdataSinkBenchmark {
                                                 true))
                                 .withRollingPolicy(OnCheckpointRollingPolicy.build())
                                 .build());
+        long cpu = processCpuNanos();
         long start = System.nanoTime();
         env.execute(timing);
         double seconds = (System.nanoTime() - start) / 1e9;
         Run run = new Run();
+        run.cpuPerRow = (double) (processCpuNanos() - cpu) / count;
         run.endToEnd = count / seconds;
         run.steady = count / TimedRows.span(timing);
         run.parquetBytes = sizeOf(out);
         verify.parquetFiles(out, count); // after the clock stopped
         System.out.printf(
                 "FileSink    %-7s %,10d rows in %6.2f s = %,10.0f rows/s end to end, %,10.0f"
-                        + " steady (%,d Parquet bytes)%n",
-                label, count, seconds, run.endToEnd, run.steady, run.parquetBytes);
+                        + " steady, %.0f ns CPU/row (%,d Parquet bytes)%n",
+                label, count, seconds, run.endToEnd, run.steady, run.cpuPerRow, run.parquetBytes);
         FileUtils.deleteDirectoryQuietly(out.toFile());
         return run;
+    }
+
+    /** CPU time of this JVM, every thread: the MiniCluster's, hotdata-local's, the GC's. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long sizeOf(java.nio.file.Path dir) throws Exception {
@@ -372,12 +395,14 @@ public final class HotdataSinkBenchmark {
         String timing = "HotdataSink " + label;
         source(env, count, timing).sinkTo(sink("bench_" + label, "orders").build());
         long submitted = System.currentTimeMillis();
+        long cpu = processCpuNanos();
         long start = System.nanoTime();
         JobExecutionResult result = env.execute(timing);
         double seconds = (System.nanoTime() - start) / 1e9;
         long finished = System.currentTimeMillis();
 
         Run run = new Run();
+        run.cpuPerRow = (double) (processCpuNanos() - cpu) / count;
         run.endToEnd = count / seconds;
         run.steady = count / TimedRows.span(timing);
         for (Metric metric :
@@ -411,8 +436,15 @@ public final class HotdataSinkBenchmark {
         }
         System.out.printf(
                 "HotdataSink %-7s %,10d rows in %6.2f s = %,10.0f rows/s end to end, %,10.0f"
-                        + " steady (%,d Parquet bytes uploaded, %d commits)%n",
-                label, count, seconds, run.endToEnd, run.steady, run.parquetBytes, run.commits);
+                        + " steady, %.0f ns CPU/row (%,d Parquet bytes uploaded, %d commits)%n",
+                label,
+                count,
+                seconds,
+                run.endToEnd,
+                run.steady,
+                run.cpuPerRow,
+                run.parquetBytes,
+                run.commits);
         return run;
     }
 

@@ -34,7 +34,12 @@ class HotdataSinkBenchmarkSmokeTest {
         for (HotdataSinkBenchmark.Comparison c : report.comparisons) {
             for (double rate :
                     new double[] {
-                        c.fileEndToEnd, c.hotdataEndToEnd, c.fileSteady, c.hotdataSteady
+                        c.fileEndToEnd,
+                        c.hotdataEndToEnd,
+                        c.fileSteady,
+                        c.hotdataSteady,
+                        c.fileCpuPerRow,
+                        c.hotdataCpuPerRow
                     }) {
                 assertThat(rate).isPositive().isFinite();
             }
@@ -45,12 +50,12 @@ class HotdataSinkBenchmarkSmokeTest {
             assertThat(c.commitP50).isPositive().isLessThanOrEqualTo(c.commitP99);
             // Parquet plus a few hundred bytes of JSON per request
             assertThat(c.bytesSentPerParquetByte).isBetween(1.0, 1.1);
-            assertThat(c.lines).hasSize(3);
+            assertThat(c.lines).hasSize(4);
         }
         assertThat(report.peakBufferedBytes).isPositive().isLessThan(256L << 20);
         assertThat(report.upsertBytesRatios).hasSize(1);
         assertThat(report.upsertBytesRatios.get(0)[1]).isBetween(1.0, 1.1);
-        assertThat(report.lines).hasSize(2 * 3 + 1 + 1);
+        assertThat(report.lines).hasSize(2 * 4 + 1 + 1);
     }
 
     @Test
