@@ -152,14 +152,19 @@ public final class EncodingBenchmark {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long cpu = mx.getCurrentThreadCpuTime();
         long wall = System.nanoTime();
+        long maxBuffered = 0;
+        long maxAllocated = 0;
         try (HotdataParquetFileWriter writer = factory.create(file)) {
             long rollAt = Long.MAX_VALUE;
-            long maxBuffered = 0;
             for (long i = 0; i < rows; i++) {
                 writer.write(BenchmarkRows.row(i));
                 // what the sink's rolling files ask after every row (and every 1024 rows)
                 if ((i & 1023) == 0) {
                     maxBuffered = Math.max(maxBuffered, writer.bufferedBytes());
+                    if ((i & 65535) == 0) {
+                        // walks every column's buffers: rarely, so it does not weigh on the time
+                        maxAllocated = Math.max(maxAllocated, writer.allocatedBytes());
+                    }
                 }
                 if (writer.estimatedSizeBytes() >= rollAt) {
                     throw new IllegalStateException("unreachable");
@@ -167,7 +172,15 @@ public final class EncodingBenchmark {
             }
             writer.finish();
         }
-        return result("hotdata", rows, mx, cpu, wall, file);
+        double[] r = result("hotdata", rows, mx, cpu, wall, file);
+        System.out.printf(
+                "  %-14s row group in heap: peak %.1f MiB buffered, %.1f MiB allocated"
+                        + " (row groups of %d MiB)%n",
+                "",
+                maxBuffered / 1048576.0,
+                maxAllocated / 1048576.0,
+                options.rowGroupSizeBytes() >> 20);
+        return r;
     }
 
     private static double[] result(

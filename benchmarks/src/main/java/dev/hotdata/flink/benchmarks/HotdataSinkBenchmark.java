@@ -42,8 +42,9 @@ import java.util.stream.Stream;
 /**
  * The same generated rows through Flink's {@code FileSink} writing Parquet to local disk (the upper
  * bound on this machine) and through {@code HotdataSink} into hotdata-local on loopback, in one
- * process and one run, at parallelism 1 and 2, streaming with a checkpoint every second. Prints,
- * per parallelism, the medians of interleaved repetitions:
+ * process and one run, at parallelism 1 and 2, streaming with a checkpoint every second (each
+ * checkpoint of HotdataSink is an upload per writer and a commit: a demanding setting). Prints, per
+ * parallelism, the medians of interleaved repetitions:
  *
  * <ul>
  *   <li><b>end to end</b>: rows / (job submitted → job finished), which includes job start-up, the
@@ -61,9 +62,10 @@ import java.util.stream.Stream;
  *
  * <p>Run: {@code mvn -B -ntp -Pbenchmarks -pl benchmarks -am verify -DskipTests}; system properties
  * {@code bench.rows} (2,000,000), {@code bench.repeats} (3), {@code bench.parallelism} ("1,2"),
- * {@code bench.heap} (true), {@code bench.upsert.max-table-rows} (1,000,000; below 10,000 skips the
- * upsert part), {@code bench.rolling-max-bytes}, {@code bench.trace} (print each HotdataSink run's
- * requests on a time line).
+ * {@code bench.heap.rows} (2,000,000; 0 skips), {@code bench.upsert.max-table-rows} (1,000,000;
+ * below 10,000 skips), {@code bench.checkpoint-interval-ms} (1000), {@code
+ * bench.rolling-max-bytes}, {@code bench.trace} (print each HotdataSink run's requests on a time
+ * line).
  */
 public final class HotdataSinkBenchmark {
 
@@ -93,6 +95,7 @@ public final class HotdataSinkBenchmark {
         long heapRows = 2_000_000; // 0: skip
         long maxTableRows = 1_000_000; // below 10,000: skip the upsert part
         Long rollingMaxBytes;
+        long checkpointIntervalMillis = 1000;
         boolean trace;
 
         static Settings fromSystemProperties() {
@@ -106,6 +109,8 @@ public final class HotdataSinkBenchmark {
             s.heapRows = Long.getLong("bench.heap.rows", s.heapRows);
             s.maxTableRows = Long.getLong("bench.upsert.max-table-rows", s.maxTableRows);
             s.rollingMaxBytes = Long.getLong("bench.rolling-max-bytes");
+            s.checkpointIntervalMillis =
+                    Long.getLong("bench.checkpoint-interval-ms", s.checkpointIntervalMillis);
             s.trace = Boolean.getBoolean("bench.trace");
             return s;
         }
@@ -323,10 +328,10 @@ public final class HotdataSinkBenchmark {
                 "rows");
     }
 
-    private static StreamExecutionEnvironment streaming(int parallelism) {
+    private StreamExecutionEnvironment streaming(int parallelism) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
-        env.enableCheckpointing(1000);
+        env.enableCheckpointing(settings.checkpointIntervalMillis);
         return env;
     }
 
