@@ -90,6 +90,7 @@ public final class UploadBenchmark {
         } finally {
             FileUtils.deleteDirectoryQuietly(work.toFile());
         }
+        System.exit(0); // okhttp's idle threads would keep the JVM up for a minute
     }
 
     private static Path parquet(Path dir, long rows) throws Exception {
