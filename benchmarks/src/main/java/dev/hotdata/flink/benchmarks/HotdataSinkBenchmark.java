@@ -125,6 +125,8 @@ public final class HotdataSinkBenchmark {
         double hotdataSteady;
         double fileCpuPerRow;
         double hotdataCpuPerRow;
+        double fileTailMillis;
+        double hotdataTailMillis;
         long commitP50;
         long commitP99;
         int commits;
@@ -214,6 +216,8 @@ public final class HotdataSinkBenchmark {
         double endToEnd; // rows/s
         double steady; // rows/s
         double cpuPerRow; // ns of this process's CPU time (all threads, the server's too)
+        double startMillis; // job submitted -> first row
+        double tailMillis; // last row -> job finished (final checkpoint and commit)
         long parquetBytes;
         long sentBytes;
         long commits;
@@ -229,6 +233,10 @@ public final class HotdataSinkBenchmark {
         c.hotdataSteady = median(hotdata, r -> r.steady);
         c.fileCpuPerRow = median(files, r -> r.cpuPerRow);
         c.hotdataCpuPerRow = median(hotdata, r -> r.cpuPerRow);
+        c.fileTailMillis = median(files, r -> r.tailMillis);
+        c.hotdataTailMillis = median(hotdata, r -> r.tailMillis);
+        double fileStart = median(files, r -> r.startMillis);
+        double hotdataStart = median(hotdata, r -> r.startMillis);
         StringBuilder pairs = new StringBuilder();
         for (int i = 0; i < files.size(); i++) {
             pairs.append(i == 0 ? "" : ", ")
@@ -271,6 +279,16 @@ public final class HotdataSinkBenchmark {
                         c.fileSteady,
                         c.hotdataSteady,
                         c.hotdataSteady / c.fileSteady));
+        c.lines.add(
+                String.format(
+                        "parallelism %d, phases (medians): job start to first row FileSink %.0f ms,"
+                                + " HotdataSink %.0f ms; last row to job finished (final"
+                                + " checkpoint and commit) FileSink %.0f ms, HotdataSink %.0f ms",
+                        parallelism,
+                        fileStart,
+                        hotdataStart,
+                        c.fileTailMillis,
+                        c.hotdataTailMillis));
         c.lines.add(
                 String.format(
                         "parallelism %d, CPU time of the whole process per row: FileSink %.0f ns,"
@@ -353,11 +371,10 @@ public final class HotdataSinkBenchmark {
         long cpu = processCpuNanos();
         long start = System.nanoTime();
         env.execute(timing);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Run run = new Run();
+        long end = System.nanoTime();
+        Run run = timed(timing, count, start, end);
         run.cpuPerRow = (double) (processCpuNanos() - cpu) / count;
-        run.endToEnd = count / seconds;
-        run.steady = count / TimedRows.span(timing);
+        double seconds = (end - start) / 1e9;
         run.parquetBytes = sizeOf(out);
         verify.parquetFiles(out, count); // after the clock stopped
         System.out.printf(
@@ -365,6 +382,17 @@ public final class HotdataSinkBenchmark {
                         + " steady, %.0f ns CPU/row (%,d Parquet bytes)%n",
                 label, count, seconds, run.endToEnd, run.steady, run.cpuPerRow, run.parquetBytes);
         FileUtils.deleteDirectoryQuietly(out.toFile());
+        return run;
+    }
+
+    /** The rates and phases of a run from its clock readings and the source's. */
+    private static Run timed(String timing, long count, long start, long end) {
+        long[] rows = TimedRows.firstAndLast(timing);
+        Run run = new Run();
+        run.endToEnd = count / ((end - start) / 1e9);
+        run.steady = count / ((rows[1] - rows[0]) / 1e9);
+        run.startMillis = (rows[0] - start) / 1e6;
+        run.tailMillis = (end - rows[1]) / 1e6;
         return run;
     }
 
@@ -403,13 +431,12 @@ public final class HotdataSinkBenchmark {
         long cpu = processCpuNanos();
         long start = System.nanoTime();
         JobExecutionResult result = env.execute(timing);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        long end = System.nanoTime();
         long finished = System.currentTimeMillis();
 
-        Run run = new Run();
+        Run run = timed(timing, count, start, end);
         run.cpuPerRow = (double) (processCpuNanos() - cpu) / count;
-        run.endToEnd = count / seconds;
-        run.steady = count / TimedRows.span(timing);
+        double seconds = (end - start) / 1e9;
         for (Metric metric :
                 METRICS.findMetrics(result.getJobID(), "hotdataCommitDurationMs").values()) {
             long[] values = ((Histogram) metric).getStatistics().getValues();
@@ -441,13 +468,15 @@ public final class HotdataSinkBenchmark {
         }
         System.out.printf(
                 "HotdataSink %-7s %,10d rows in %6.2f s = %,10.0f rows/s end to end, %,10.0f"
-                        + " steady, %.0f ns CPU/row (%,d Parquet bytes uploaded, %d commits)%n",
+                        + " steady, %.0f ns CPU/row, tail %.0f ms (%,d Parquet bytes uploaded, %d"
+                        + " commits)%n",
                 label,
                 count,
                 seconds,
                 run.endToEnd,
                 run.steady,
                 run.cpuPerRow,
+                run.tailMillis,
                 run.parquetBytes,
                 run.commits);
         return run;
@@ -461,7 +490,7 @@ public final class HotdataSinkBenchmark {
         env.setParallelism(2);
         source(env, count, "heap").sinkTo(sink("bench_heap", "orders").build());
         JobExecutionResult result = env.execute("HotdataSink peak heap");
-        TimedRows.span("heap");
+        TimedRows.firstAndLast("heap");
         verify.hotdataTable("bench_heap", "orders", count);
         long peak = 0;
         for (Map.Entry<String, Metric> e :
@@ -492,7 +521,7 @@ public final class HotdataSinkBenchmark {
                                     .setWriteMode(HotdataWriteMode.APPEND)
                                     .build());
             base.execute("upsert base " + tableRows);
-            TimedRows.span(db);
+            TimedRows.firstAndLast(db);
 
             int mark = server.requestLog().entries().size();
             final long rowsInTable = tableRows;

@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * and its last row. Source and sink are chained, so the sink writes each row right after it is
  * made: the span from the first row to the last is the time the sink took to take in every row,
  * checkpoint pauses included, without job start-up and without the final commit. Read with {@link
- * #span(String)}; the MiniCluster runs in this JVM, so a static map is how the tasks report.
+ * #firstAndLast(String)}; the MiniCluster runs in this JVM, so a static map is how the tasks
+ * report.
  */
 final class TimedRows implements GeneratorFunction<Long, RowData> {
 
@@ -56,12 +57,15 @@ final class TimedRows implements GeneratorFunction<Long, RowData> {
         }
     }
 
-    /** Seconds from the first row made by any subtask to the last, for a run's label. */
-    static double span(String label) {
+    /**
+     * {@link System#nanoTime()} of the first row made by any subtask and of the last, for a run's
+     * label (read once).
+     */
+    static long[] firstAndLast(String label) {
         long[] s = SPANS.remove(label);
         if (s == null) {
             throw new IllegalStateException("No rows were timed for " + label);
         }
-        return (s[1] - s[0]) / 1e9;
+        return s;
     }
 }

@@ -50,12 +50,14 @@ class HotdataSinkBenchmarkSmokeTest {
             assertThat(c.commitP50).isPositive().isLessThanOrEqualTo(c.commitP99);
             // Parquet plus a few hundred bytes of JSON per request
             assertThat(c.bytesSentPerParquetByte).isBetween(1.0, 1.1);
-            assertThat(c.lines).hasSize(4);
+            assertThat(c.lines).hasSize(5);
+            assertThat(c.fileTailMillis).isPositive();
+            assertThat(c.hotdataTailMillis).isPositive();
         }
         assertThat(report.peakBufferedBytes).isPositive().isLessThan(256L << 20);
         assertThat(report.upsertBytesRatios).hasSize(1);
         assertThat(report.upsertBytesRatios.get(0)[1]).isBetween(1.0, 1.1);
-        assertThat(report.lines).hasSize(2 * 4 + 1 + 1);
+        assertThat(report.lines).hasSize(2 * 5 + 1 + 1);
     }
 
     @Test
