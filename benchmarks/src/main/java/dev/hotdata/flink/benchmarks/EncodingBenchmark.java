@@ -86,14 +86,21 @@ public final class EncodingBenchmark {
         }
     }
 
-    /** The connector's defaults, or another codec with {@code -Dbench.encode.codec}. */
+    /**
+     * The connector's defaults, or another codec with {@code -Dbench.encode.codec}, another ZSTD
+     * level with {@code -Dbench.zstd-level}.
+     */
     private static ParquetWriterOptions options() {
+        ParquetWriterOptions.Builder options = ParquetWriterOptions.builder();
         String codec = System.getProperty("bench.encode.codec");
-        return codec == null
-                ? ParquetWriterOptions.defaults()
-                : ParquetWriterOptions.builder()
-                        .compression(ParquetCompression.valueOf(codec))
-                        .build();
+        if (codec != null) {
+            options.compression(ParquetCompression.valueOf(codec));
+        }
+        Integer level = Integer.getInteger("bench.zstd-level");
+        if (level != null) {
+            options.zstdLevel(level);
+        }
+        return options.build();
     }
 
     /** Making the rows alone, the part of every figure that is not encoding. */

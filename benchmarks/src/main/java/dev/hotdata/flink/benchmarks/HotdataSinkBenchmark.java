@@ -1,5 +1,6 @@
 package dev.hotdata.flink.benchmarks;
 
+import dev.hotdata.flink.connector.format.ParquetWriterOptions;
 import dev.hotdata.flink.connector.sink.HotdataSink;
 import dev.hotdata.flink.connector.sink.HotdataSinkBuilder;
 import dev.hotdata.flink.connector.sink.HotdataWriteMode;
@@ -61,7 +62,7 @@ import java.util.stream.Stream;
  * checkpoint; and the bytes an upsert commit of 10,000 changed rows sends as the table grows.
  *
  * <p>Run: {@code mvn -B -ntp -Pbenchmarks -pl benchmarks -am verify -DskipTests}; system properties
- * {@code bench.rows} (2,000,000), {@code bench.repeats} (3), {@code bench.parallelism} ("1,2"),
+ * {@code bench.rows} (2,000,000), {@code bench.repeats} (5), {@code bench.parallelism} ("1,2"),
  * {@code bench.heap.rows} (2,000,000; 0 skips), {@code bench.upsert.max-table-rows} (1,000,000;
  * below 10,000 skips), {@code bench.checkpoint-interval-ms} (1000), {@code
  * bench.rolling-max-bytes}, {@code bench.trace} (print each HotdataSink run's requests on a time
@@ -90,12 +91,13 @@ public final class HotdataSinkBenchmark {
     /** What to run; read from system properties by {@link #fromSystemProperties()}. */
     static final class Settings {
         long rows = 2_000_000;
-        int repeats = 3;
+        int repeats = 5;
         int[] parallelisms = {1, 2};
         long heapRows = 2_000_000; // 0: skip
         long maxTableRows = 1_000_000; // below 10,000: skip the upsert part
         Long rollingMaxBytes;
         long checkpointIntervalMillis = 1000;
+        Integer zstdLevel; // null: the connector's default
         boolean trace;
 
         static Settings fromSystemProperties() {
@@ -111,6 +113,7 @@ public final class HotdataSinkBenchmark {
             s.rollingMaxBytes = Long.getLong("bench.rolling-max-bytes");
             s.checkpointIntervalMillis =
                     Long.getLong("bench.checkpoint-interval-ms", s.checkpointIntervalMillis);
+            s.zstdLevel = Integer.getInteger("bench.zstd-level");
             s.trace = Boolean.getBoolean("bench.trace");
             return s;
         }
@@ -413,6 +416,10 @@ public final class HotdataSinkBenchmark {
         HotdataSinkBuilder<RowData> builder = HotdataSink.<RowData>builder();
         if (settings.rollingMaxBytes != null) {
             builder.setRollingMaxBytes(settings.rollingMaxBytes);
+        }
+        if (settings.zstdLevel != null) {
+            builder.setParquetOptions(
+                    ParquetWriterOptions.builder().zstdLevel(settings.zstdLevel).build());
         }
         return builder.setEndpoint(server.endpoint())
                 .setApiKey(server.apiKey())
