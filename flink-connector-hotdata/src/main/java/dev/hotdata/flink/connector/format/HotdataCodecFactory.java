@@ -20,8 +20,8 @@ import java.util.zip.GZIPOutputStream;
  * Parquet page codecs without Hadoop. parquet-java's own {@code CodecFactory} instantiates Hadoop
  * {@code CompressionCodec}s (and fails with {@code NoClassDefFoundError:
  * org/apache/hadoop/conf/Configurable} when Hadoop is absent), so this factory calls the codec
- * libraries directly: zstd-jni (ZSTD frames, level 3 as parquet-java's default), snappy-java (raw
- * Snappy blocks, as Parquet specifies) and {@code java.util.zip} (GZIP members).
+ * libraries directly: zstd-jni (ZSTD frames at a chosen level), snappy-java (raw Snappy blocks, as
+ * Parquet specifies) and {@code java.util.zip} (GZIP members).
  *
  * <p>Compressors reuse their input and output buffers between pages; as the {@link
  * CompressionCodecFactory} contract allows, a returned {@link BytesInput} is only valid until the
@@ -29,10 +29,21 @@ import java.util.zip.GZIPOutputStream;
  */
 final class HotdataCodecFactory implements CompressionCodecFactory {
 
-    /** parquet-java's default ZSTD level ({@code parquet.compression.codec.zstd.level}). */
-    static final int ZSTD_LEVEL = 3;
-
+    private final int zstdLevel;
     private final List<BytesInputCompressor> compressors = new ArrayList<>();
+
+    /** Codecs with {@link ParquetWriterOptions#DEFAULT_ZSTD_LEVEL}. */
+    HotdataCodecFactory() {
+        this(ParquetWriterOptions.DEFAULT_ZSTD_LEVEL);
+    }
+
+    /**
+     * @param zstdLevel the ZSTD level (parquet-java's default, {@code
+     *     parquet.compression.codec.zstd.level}, is 3)
+     */
+    HotdataCodecFactory(int zstdLevel) {
+        this.zstdLevel = zstdLevel;
+    }
 
     @Override
     public BytesInputCompressor getCompressor(CompressionCodecName codecName) {
@@ -42,7 +53,7 @@ final class HotdataCodecFactory implements CompressionCodecFactory {
                 c = new UncompressedCompressor();
                 break;
             case ZSTD:
-                c = new ZstdCompressor();
+                c = new ZstdCompressor(zstdLevel);
                 break;
             case SNAPPY:
                 c = new SnappyCompressor();
@@ -117,8 +128,12 @@ final class HotdataCodecFactory implements CompressionCodecFactory {
 
     private static final class ZstdCompressor implements BytesInputCompressor {
         private final Buffer input = new Buffer();
-        private final ZstdCompressCtx ctx = new ZstdCompressCtx().setLevel(ZSTD_LEVEL);
+        private final ZstdCompressCtx ctx;
         private byte[] output = new byte[0];
+
+        ZstdCompressor(int level) {
+            this.ctx = new ZstdCompressCtx().setLevel(level);
+        }
 
         @Override
         public BytesInput compress(BytesInput bytes) throws IOException {

@@ -3,14 +3,8 @@ package dev.hotdata.flink.connector.format;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.data.RowData;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.ParquetProperties;
-import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.io.OutputFile;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -41,9 +35,14 @@ public final class HotdataParquetFileWriter implements Closeable {
     private final Path path;
     private final LocalParquetOutputFile outputFile;
     private final HotdataCodecFactory codecs;
-    private final ParquetWriter<RowData> writer;
+    private final RowGroupWriter writer;
+
+    /** The most rows {@link #estimatedSizeBytes()} extrapolates over before measuring again. */
+    private static final long MAX_ROWS_BETWEEN_MEASURES = 1024;
 
     private long rowCount;
+    private long measuredRows;
+    private long measuredSize;
     private long finalSize = -1;
     private boolean finished;
     private boolean closed;
@@ -54,26 +53,25 @@ public final class HotdataParquetFileWriter implements Closeable {
             throws IOException {
         this.path = path;
         this.outputFile = new LocalParquetOutputFile(path);
-        this.codecs = new HotdataCodecFactory();
-        ParquetWriter<RowData> w;
+        this.codecs = new HotdataCodecFactory(options.zstdLevel());
+        RowGroupWriter w;
         try {
-            w =
-                    new Builder(outputFile, writeSupport)
-                            // no Hadoop: a plain configuration and our own codecs
-                            .withConf(new PlainParquetConfiguration())
-                            .withCodecFactory(codecs)
-                            .withWriteMode(ParquetFileWriter.Mode.CREATE)
-                            .withCompressionCodec(options.compression().codecName())
-                            .withRowGroupSize(options.rowGroupSizeBytes())
+            ParquetProperties props =
+                    ParquetProperties.builder()
                             .withPageSize(options.pageSizeBytes())
                             .withDictionaryPageSize(options.pageSizeBytes())
                             .withDictionaryEncoding(options.dictionaryEnabled())
                             // v1 data pages: the most widely readable
                             .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-                            // padding only helps HDFS block alignment
-                            .withMaxPaddingSize(0)
-                            .withValidation(false)
                             .build();
+            w =
+                    new RowGroupWriter(
+                            outputFile,
+                            writeSupport.init(new PlainParquetConfiguration()).getSchema(),
+                            writeSupport,
+                            codecs.getCompressor(options.compression().codecName()),
+                            props,
+                            options.rowGroupSizeBytes());
         } catch (IOException | RuntimeException e) {
             outputFile.closeQuietly();
             codecs.release();
@@ -111,7 +109,10 @@ public final class HotdataParquetFileWriter implements Closeable {
     /**
      * Size the file would have if finished now, approximately: bytes already written plus the
      * encoded size of the buffered row group (the footer is not counted). Exact once finished.
-     * Meant for rolling files by size.
+     * Meant for rolling files by size, and cheap enough to ask after every row: Parquet's own
+     * figure walks every column's buffers, so it is taken again only after another 1/128 of the
+     * rows written so far (at most 1024 rows, at least every row for the first 128) and
+     * extrapolated by the average bytes per row in between.
      */
     public long estimatedSizeBytes() {
         if (finished) {
@@ -120,7 +121,16 @@ public final class HotdataParquetFileWriter implements Closeable {
         if (closed) {
             return 0;
         }
-        return writer.getDataSize();
+        long since = rowCount - measuredRows;
+        if (since == 0) {
+            return measuredSize;
+        }
+        if (since >= Math.min(MAX_ROWS_BETWEEN_MEASURES, Math.max(1, rowCount >>> 7))) {
+            measuredSize = writer.dataSize();
+            measuredRows = rowCount;
+            return measuredSize;
+        }
+        return measuredSize + since * (measuredSize / Math.max(1, measuredRows));
     }
 
     /**
@@ -148,7 +158,20 @@ public final class HotdataParquetFileWriter implements Closeable {
         if (finished || closed) {
             return 0;
         }
-        return Math.max(0, writer.getDataSize() - outputFile.position());
+        return writer.bufferedSize();
+    }
+
+    /**
+     * Heap held by the open row group's buffers as parquet-java counts it: the capacity of the
+     * value and level buffers (grown in slabs) and of the compressed pages waiting for the row
+     * group to be written. Walks every column; meant for sampling, not for every row. Zero once
+     * finished or closed.
+     */
+    public long allocatedBytes() {
+        if (finished || closed) {
+            return 0;
+        }
+        return writer.allocatedSize();
     }
 
     /**
@@ -165,6 +188,8 @@ public final class HotdataParquetFileWriter implements Closeable {
         } catch (IOException | RuntimeException | Error e) {
             failure = e;
             throw e;
+        } finally {
+            codecs.release();
         }
         finished = true;
         finalSize = outputFile.position();
@@ -214,33 +239,6 @@ public final class HotdataParquetFileWriter implements Closeable {
         }
         if (closed) {
             throw new IllegalStateException("Parquet writer for " + path + " is closed");
-        }
-    }
-
-    /** parquet-java's builder, configured without Hadoop. */
-    private static final class Builder extends ParquetWriter.Builder<RowData, Builder> {
-        private final WriteSupport<RowData> writeSupport;
-
-        Builder(OutputFile file, WriteSupport<RowData> writeSupport) {
-            super(file);
-            this.writeSupport = writeSupport;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        protected WriteSupport<RowData> getWriteSupport(ParquetConfiguration conf) {
-            return writeSupport;
-        }
-
-        /** Required by the abstract builder; never called since a ParquetConfiguration is set. */
-        @Override
-        @Deprecated
-        protected WriteSupport<RowData> getWriteSupport(Configuration conf) {
-            return writeSupport;
         }
     }
 }

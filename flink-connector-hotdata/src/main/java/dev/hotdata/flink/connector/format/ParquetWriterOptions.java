@@ -27,11 +27,19 @@ public final class ParquetWriterOptions implements Serializable {
     /** Default page size: 1 MiB, parquet-java's default. */
     public static final int DEFAULT_PAGE_SIZE_BYTES = 1024 * 1024;
 
+    /**
+     * Default ZSTD level: 1. parquet-java's default is 3; on the connector's benchmark rows level 1
+     * encodes about 14% faster (the codec is about a quarter of the encoding time) for files 1.6%
+     * larger (docs/performance.md).
+     */
+    public static final int DEFAULT_ZSTD_LEVEL = 1;
+
     private final ParquetCompression compression;
     private final long rowGroupSizeBytes;
     private final int pageSizeBytes;
     private final boolean dictionaryEnabled;
     private final ParquetTimestampUnit timestampUnit;
+    private final int zstdLevel;
 
     private ParquetWriterOptions(Builder b) {
         this.compression = b.compression;
@@ -39,9 +47,13 @@ public final class ParquetWriterOptions implements Serializable {
         this.pageSizeBytes = b.pageSizeBytes;
         this.dictionaryEnabled = b.dictionaryEnabled;
         this.timestampUnit = b.timestampUnit;
+        this.zstdLevel = b.zstdLevel;
     }
 
-    /** A builder with the defaults: ZSTD, 8 MiB row groups, 1 MiB pages, dictionary, MICROS. */
+    /**
+     * A builder with the defaults: ZSTD at level 1, 8 MiB row groups, 1 MiB pages, dictionary,
+     * MICROS.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -76,6 +88,11 @@ public final class ParquetWriterOptions implements Serializable {
         return timestampUnit;
     }
 
+    /** Compression level when the codec is {@link ParquetCompression#ZSTD} (1 to 22). */
+    public int zstdLevel() {
+        return zstdLevel;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -88,6 +105,7 @@ public final class ParquetWriterOptions implements Serializable {
         return rowGroupSizeBytes == that.rowGroupSizeBytes
                 && pageSizeBytes == that.pageSizeBytes
                 && dictionaryEnabled == that.dictionaryEnabled
+                && zstdLevel == that.zstdLevel
                 && compression == that.compression
                 && timestampUnit == that.timestampUnit;
     }
@@ -95,7 +113,12 @@ public final class ParquetWriterOptions implements Serializable {
     @Override
     public int hashCode() {
         return Objects.hash(
-                compression, rowGroupSizeBytes, pageSizeBytes, dictionaryEnabled, timestampUnit);
+                compression,
+                rowGroupSizeBytes,
+                pageSizeBytes,
+                dictionaryEnabled,
+                timestampUnit,
+                zstdLevel);
     }
 
     @Override
@@ -110,6 +133,8 @@ public final class ParquetWriterOptions implements Serializable {
                 + dictionaryEnabled
                 + ", timestampUnit="
                 + timestampUnit
+                + ", zstdLevel="
+                + zstdLevel
                 + '}';
     }
 
@@ -121,6 +146,7 @@ public final class ParquetWriterOptions implements Serializable {
         private int pageSizeBytes = DEFAULT_PAGE_SIZE_BYTES;
         private boolean dictionaryEnabled = true;
         private ParquetTimestampUnit timestampUnit = ParquetTimestampUnit.MICROS;
+        private int zstdLevel = DEFAULT_ZSTD_LEVEL;
 
         private Builder() {}
 
@@ -161,6 +187,19 @@ public final class ParquetWriterOptions implements Serializable {
          */
         public Builder timestampUnit(ParquetTimestampUnit timestampUnit) {
             this.timestampUnit = Objects.requireNonNull(timestampUnit, "timestampUnit");
+            return this;
+        }
+
+        /**
+         * ZSTD compression level, 1 (fastest) to 22 (smallest), default {@value
+         * #DEFAULT_ZSTD_LEVEL}; ignored by the other codecs.
+         */
+        public Builder zstdLevel(int zstdLevel) {
+            if (zstdLevel < 1 || zstdLevel > 22) {
+                throw new IllegalArgumentException(
+                        "zstdLevel must be between 1 and 22, got " + zstdLevel);
+            }
+            this.zstdLevel = zstdLevel;
             return this;
         }
 

@@ -24,11 +24,13 @@
  *
  * <h2>No Hadoop at run time</h2>
  *
- * <p>parquet-java's {@code ParquetWriter} works without Hadoop when it is given an {@code
- * OutputFile} ({@code LocalParquetOutputFile}), a {@code PlainParquetConfiguration} and a codec
- * factory ({@code HotdataCodecFactory}: zstd-jni, snappy-java, java.util.zip) — its own {@code
- * CodecFactory} is the one part that loads Hadoop classes. Hadoop's {@code Configuration} is still
- * named in two abstract method signatures we must override, so {@code hadoop-common} is a
+ * <p>parquet-java's file writer works without Hadoop when it is given an {@code OutputFile} ({@code
+ * LocalParquetOutputFile}) and a codec factory ({@code HotdataCodecFactory}: zstd-jni, snappy-java,
+ * java.util.zip) — its own {@code CodecFactory} is the one part that loads Hadoop classes. Row
+ * groups are managed by {@code RowGroupWriter}, which does what {@code ParquetWriter} does (the
+ * files are byte-identical) but writes flat rows straight into the column writers and keeps the
+ * size estimate cheap: see docs/performance.md. Hadoop's {@code Configuration} is still named in an
+ * abstract method of {@code WriteSupport} we must override, so {@code hadoop-common} is a
  * compile-only ({@code provided}) dependency, and the module's tests run with {@code
  * org.apache.hadoop:*} removed from the classpath to prove nothing loads it.
  */

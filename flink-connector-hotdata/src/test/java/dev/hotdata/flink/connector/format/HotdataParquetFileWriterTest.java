@@ -320,5 +320,46 @@ class HotdataParquetFileWriterTest {
         assertThat(d.pageSizeBytes()).isEqualTo(1024 * 1024);
         assertThat(d.dictionaryEnabled()).isTrue();
         assertThat(d.timestampUnit()).isEqualTo(ParquetTimestampUnit.MICROS);
+        assertThat(d.zstdLevel()).isEqualTo(1);
+        assertThatThrownBy(() -> ParquetWriterOptions.builder().zstdLevel(0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ParquetWriterOptions.builder().zstdLevel(23))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(ParquetWriterOptions.builder().zstdLevel(19).build())
+                .isNotEqualTo(d)
+                .hasToString(
+                        "ParquetWriterOptions{compression=ZSTD, rowGroupSizeBytes=8388608,"
+                                + " pageSizeBytes=1048576, dictionaryEnabled=true,"
+                                + " timestampUnit=MICROS, zstdLevel=19}");
+    }
+
+    @Test
+    void theZstdLevelIsApplied() throws Exception {
+        List<RowData> rows = new java.util.ArrayList<>();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 20_000; i++) {
+            // text that compresses, but not trivially
+            rows.add(simple(i, "name-" + random.nextInt(100_000) + "-" + (i % 97)));
+        }
+        ParquetWriterOptions.Builder noDictionary =
+                ParquetWriterOptions.builder().dictionaryEnabled(false);
+        Map<Long, Integer> levelsBySize = new HashMap<>();
+        Object contents = null;
+        for (int level : new int[] {1, 3, 19}) {
+            Path file =
+                    Writers.write(
+                            dir.resolve("l" + level + ".parquet"),
+                            SIMPLE,
+                            noDictionary.zstdLevel(level).build(),
+                            rows);
+            // a higher level is not always smaller (level 1 parses differently), but it differs
+            assertThat(levelsBySize.put(Files.size(file), level)).as("level %d", level).isNull();
+            Object read =
+                    DuckDb.single(file, "SELECT count(*), sum(id)::BIGINT, max(name) FROM FILE");
+            if (contents != null) {
+                assertThat(read).isEqualTo(contents);
+            }
+            contents = read;
+        }
     }
 }
