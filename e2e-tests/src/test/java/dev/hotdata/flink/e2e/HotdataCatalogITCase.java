@@ -161,6 +161,23 @@ class HotdataCatalogITCase {
     }
 
     @Test
+    void theCatalogsKeyIsUsedButNeverPrinted() throws Exception {
+        writeOrders("cat_keys", 20);
+        String ddl = (String) collect("SHOW CREATE TABLE hd.cat_keys.orders").get(0).getField(0);
+        assertThat(ddl).contains("'connector' = 'hotdata'").contains("cat_keys");
+        assertThat(ddl).doesNotContain(HOTDATA.server().apiKey()).doesNotContain("api-key");
+
+        // the key still reaches the planned sink and source, added at planning time
+        tEnv.executeSql(
+                        "INSERT INTO hd.cat_keys.orders (id, name) VALUES (1000, 'through the"
+                                + " catalog')")
+                .await();
+        assertThat(collect("SELECT count(*) FROM hd.cat_keys.orders"))
+                .extracting(r -> ((Number) r.getField(0)).longValue())
+                .containsExactly(21L);
+    }
+
+    @Test
     void projectionFilterAndLimitArePushedIntoTheQuery() throws Exception {
         writeOrders("cat_push", 100);
         HotdataLocalServer server = HOTDATA.server();

@@ -22,7 +22,6 @@ import dev.hotdata.flink.connector.format.ParquetWriterOptions;
 import dev.hotdata.flink.connector.sink.writer.HotdataWriter;
 import dev.hotdata.flink.connector.source.HotdataTypeMapping;
 import dev.hotdata.flink.connector.table.HotdataConnectorOptions;
-import dev.hotdata.flink.connector.table.HotdataDynamicTableSinkFactory;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.table.api.Schema;
@@ -67,9 +66,11 @@ import java.util.stream.Collectors;
  *
  * <p>Flink databases are Hotdata databases, by name when the name is unique in the workspace and by
  * id otherwise (both are accepted). Tables are those of one Hotdata schema ({@code public} unless
- * configured). Columns map back from Hotdata's Arrow types; Hotdata does not report a table's key,
- * so catalog tables have no PRIMARY KEY (writes through them append unless a {@code
- * sink.write-mode} is given with a hint or a table is created here with one).
+ * configured). Columns map back from Hotdata's Arrow types. A table's key, when the listing reports
+ * it, becomes its PRIMARY KEY, so writes through the catalog upsert; without it they append.
+ *
+ * <p>An API key given to the catalog is not put into the tables' options: the catalog's table
+ * factory adds it when a source or sink is planned, so {@code SHOW CREATE TABLE} never prints it.
  *
  * <p>{@code CREATE TABLE} declares the table in Hotdata (key from the PRIMARY KEY, partitioning
  * from PARTITIONED BY) and gives it its columns. {@code DROP TABLE} is refused: deleting a Hotdata
@@ -81,27 +82,33 @@ public class HotdataCatalog extends AbstractCatalog {
     private final HotdataClientConfig clientConfig;
     private final String schema;
     private final Map<String, String> tableOptions;
+    private final String apiKey;
     private HotdataClient client;
 
     /**
      * @param tableOptions connection options to put into every table's options (for example the
-     *     endpoint); the API key only when it was given to the catalog explicitly
+     *     endpoint); never the API key
+     * @param apiKey the key given to the catalog, added to tables' options at planning time only;
+     *     null when the environment's key applies
      */
     public HotdataCatalog(
             String name,
             String defaultDatabase,
             HotdataClientConfig clientConfig,
             String schema,
-            Map<String, String> tableOptions) {
+            Map<String, String> tableOptions,
+            String apiKey) {
         super(name, defaultDatabase);
         this.clientConfig = clientConfig;
         this.schema = schema;
         this.tableOptions = new HashMap<>(tableOptions);
+        this.tableOptions.remove(HotdataConnectorOptions.API_KEY.key());
+        this.apiKey = apiKey;
     }
 
     @Override
     public Optional<Factory> getFactory() {
-        return Optional.of(new HotdataDynamicTableSinkFactory());
+        return Optional.of(new HotdataCatalogTableFactory(apiKey));
     }
 
     @Override

@@ -64,8 +64,8 @@ public class HotdataCatalogFactory implements CatalogFactory {
         options.getOptional(HotdataConnectorOptions.API_KEY)
                 .ifPresent(
                         key -> {
+                            // not a table option: tables get it at planning time only
                             client.apiKey(key);
-                            tableOptions.put(HotdataConnectorOptions.API_KEY.key(), key);
                         });
         options.getOptional(HotdataConnectorOptions.WORKSPACE_ID)
                 .ifPresent(
@@ -86,7 +86,8 @@ public class HotdataCatalogFactory implements CatalogFactory {
                     client.build(),
                     HotdataIdentifiers.normalize(
                             options.get(HotdataConnectorOptions.SCHEMA), "schema"),
-                    tableOptions);
+                    tableOptions,
+                    options.getOptional(HotdataConnectorOptions.API_KEY).orElse(null));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ValidationException(
                     "Invalid 'hotdata' catalog " + context.getName() + ": " + e.getMessage(), e);
