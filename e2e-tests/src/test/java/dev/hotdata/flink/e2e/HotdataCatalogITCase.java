@@ -20,10 +20,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 /** The read side: the catalog lists what landed, and the scan source reads it back. */
 class HotdataCatalogITCase {
@@ -175,6 +177,47 @@ class HotdataCatalogITCase {
         assertThat(collect("SELECT count(*) FROM hd.cat_keys.orders"))
                 .extracting(r -> ((Number) r.getField(0)).longValue())
                 .containsExactly(21L);
+    }
+
+    @Test
+    void nestedColumnsComeBackAsArrayMapAndRow() throws Exception {
+        tEnv.executeSql(
+                "CREATE TEMPORARY TABLE nested_sink (id BIGINT NOT NULL, tags ARRAY<INT>,"
+                        + " attrs MAP<STRING, INT>, address ROW<city STRING, zip INT>) WITH ("
+                        + connection("cat_nested")
+                        + ", 'table' = 'nested')");
+        tEnv.executeSql(
+                        "INSERT INTO nested_sink VALUES"
+                                + " (1, ARRAY[1, 2, 3], MAP['a', 1, 'b', 2], ROW('Oslo', 150)),"
+                                + " (2, ARRAY[CAST(NULL AS INT), 5], MAP['c', CAST(NULL AS INT)],"
+                                + " ROW(CAST(NULL AS STRING), 7)),"
+                                + " (3, CAST(NULL AS ARRAY<INT>), CAST(NULL AS MAP<STRING, INT>),"
+                                + " CAST(NULL AS ROW<city STRING, zip INT>))")
+                .await();
+
+        assertThat(collect("DESCRIBE hd.cat_nested.nested"))
+                .extracting(r -> r.getField(0) + " " + r.getField(1))
+                .contains(
+                        "tags ARRAY<INT>",
+                        "attrs MAP<STRING NOT NULL, INT>",
+                        "address ROW<`city` STRING, `zip` INT>");
+        List<Row> back =
+                collect("SELECT id, tags, attrs, address FROM hd.cat_nested.nested ORDER BY id");
+        assertThat(back).hasSize(3);
+        assertThat((Integer[]) back.get(0).getField(1)).containsExactly(1, 2, 3);
+        assertThat(asMap(back.get(0).getField(2))).containsOnly(entry("a", 1), entry("b", 2));
+        assertThat(back.get(0).getField(3)).isEqualTo(Row.of("Oslo", 150));
+        assertThat((Integer[]) back.get(1).getField(1)).containsExactly(null, 5);
+        assertThat(asMap(back.get(1).getField(2))).containsOnly(entry("c", null));
+        assertThat(back.get(1).getField(3)).isEqualTo(Row.of(null, 7));
+        assertThat(back.get(2).getField(1)).isNull();
+        assertThat(back.get(2).getField(2)).isNull();
+        assertThat(back.get(2).getField(3)).isNull();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<Object, Object> asMap(Object value) {
+        return (Map<Object, Object>) value;
     }
 
     @Test

@@ -1,13 +1,21 @@
 package dev.hotdata.flink.connector.source;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.table.data.ArrayData;
 import org.apache.flink.table.data.DecimalData;
+import org.apache.flink.table.data.GenericArrayData;
+import org.apache.flink.table.data.GenericMapData;
 import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.MapData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.logical.ArrayType;
 import org.apache.flink.table.types.logical.DecimalType;
+import org.apache.flink.table.types.logical.IntType;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.MapType;
+import org.apache.flink.table.types.logical.MultisetType;
 import org.apache.flink.table.types.logical.RowType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -21,7 +29,9 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a row of a Hotdata query result (JSON values: numbers, booleans, and strings for decimals,
@@ -91,9 +101,87 @@ public final class HotdataJsonRowConverter implements Serializable {
                         LocalDateTime.parse(String.valueOf(value).replace(' ', 'T')));
             case TIMESTAMP_WITH_LOCAL_TIME_ZONE:
                 return TimestampData.fromInstant(instant(String.valueOf(value)));
+            case ARRAY:
+                return array(((ArrayType) type).getElementType(), value);
+            case MULTISET:
+                // written as MAP<T, INT>: element to its count
+                return map(((MultisetType) type).getElementType(), new IntType(), value);
+            case MAP:
+                MapType map = (MapType) type;
+                return map(map.getKeyType(), map.getValueType(), value);
+            case ROW:
+                return row((RowType) type, value);
             default:
                 throw new IllegalArgumentException("Unsupported Flink type for reading: " + type);
         }
+    }
+
+    private static Object nullable(LogicalType type, Object value) {
+        return value == null ? null : convert(type, value);
+    }
+
+    /** An ARRAY from a JSON array. */
+    private static ArrayData array(LogicalType elementType, Object value) {
+        if (!(value instanceof List)) {
+            throw new IllegalArgumentException("expected a JSON array for " + elementType + "[]");
+        }
+        List<?> list = (List<?>) value;
+        Object[] out = new Object[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = nullable(elementType, list.get(i));
+        }
+        return new GenericArrayData(out);
+    }
+
+    /** A MAP from a JSON object (keys are text) or a JSON array of {key, value} objects. */
+    private static MapData map(LogicalType keyType, LogicalType valueType, Object value) {
+        Map<Object, Object> out = new HashMap<>();
+        if (value instanceof Map) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+                out.put(nullable(keyType, e.getKey()), nullable(valueType, e.getValue()));
+            }
+        } else if (value instanceof List) {
+            for (Object entry : (List<?>) value) {
+                if (!(entry instanceof Map)) {
+                    throw new IllegalArgumentException("expected map entries as JSON objects");
+                }
+                Map<?, ?> kv = (Map<?, ?>) entry;
+                out.put(nullable(keyType, kv.get("key")), nullable(valueType, kv.get("value")));
+            }
+        } else {
+            throw new IllegalArgumentException("expected a JSON object for a MAP");
+        }
+        return new GenericMapData(out);
+    }
+
+    /** A ROW from a JSON object (fields by name, exact or ignoring case) or array (by position). */
+    private static RowData row(RowType type, Object value) {
+        int n = type.getFieldCount();
+        GenericRowData row = new GenericRowData(n);
+        if (value instanceof Map) {
+            Map<?, ?> fields = (Map<?, ?>) value;
+            for (int i = 0; i < n; i++) {
+                String name = type.getFieldNames().get(i);
+                Object field = fields.get(name);
+                if (field == null && !fields.containsKey(name)) {
+                    for (Map.Entry<?, ?> e : fields.entrySet()) {
+                        if (name.equalsIgnoreCase(String.valueOf(e.getKey()))) {
+                            field = e.getValue();
+                            break;
+                        }
+                    }
+                }
+                row.setField(i, nullable(type.getTypeAt(i), field));
+            }
+        } else if (value instanceof List) {
+            List<?> list = (List<?>) value;
+            for (int i = 0; i < n && i < list.size(); i++) {
+                row.setField(i, nullable(type.getTypeAt(i), list.get(i)));
+            }
+        } else {
+            throw new IllegalArgumentException("expected a JSON object for a ROW");
+        }
+        return row;
     }
 
     private static Number number(Object value) {

@@ -32,7 +32,8 @@ class HotdataSourcePartsTest {
                 .isEqualTo(DataTypes.TIMESTAMP(3));
         assertThat(HotdataTypeMapping.toFlink("Date32")).isEqualTo(DataTypes.DATE());
         assertThat(HotdataTypeMapping.toFlink("UInt64")).isEqualTo(DataTypes.DECIMAL(20, 0));
-        assertThat(HotdataTypeMapping.toFlink("List(Int32)")).isEqualTo(DataTypes.STRING());
+        assertThat(HotdataTypeMapping.toFlink("List(Int32)"))
+                .isEqualTo(DataTypes.ARRAY(DataTypes.INT()));
     }
 
     @Test
