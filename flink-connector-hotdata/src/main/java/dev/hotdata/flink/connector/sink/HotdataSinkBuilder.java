@@ -64,6 +64,7 @@ public class HotdataSinkBuilder<IN> {
     private long bufferFlushMaxBytes = DEFAULT_BUFFER_FLUSH_MAX_BYTES;
     private ParquetWriterOptions parquetOptions;
     private int maxRetries = DEFAULT_MAX_RETRIES;
+    private Long uploadPartSize;
     private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
     private String sinkId;
     private boolean commitLogEnabled = true;
@@ -196,6 +197,17 @@ public class HotdataSinkBuilder<IN> {
         return this;
     }
 
+    /**
+     * The multipart part size to ask the server for; default 8 MiB. The server may choose another
+     * (its answer is what parts are cut at). A writer also hands over the file it is writing each
+     * time this many more bytes are in it, so that whole parts upload before the checkpoint
+     * barrier; at the barrier about one part plus the last row group remain to be sent.
+     */
+    public HotdataSinkBuilder<IN> setUploadPartSize(long uploadPartSize) {
+        this.uploadPartSize = uploadPartSize;
+        return this;
+    }
+
     /** Retries of a transient failure per call; default 5. */
     public HotdataSinkBuilder<IN> setMaxRetries(int maxRetries) {
         this.maxRetries = maxRetries;
@@ -257,6 +269,13 @@ public class HotdataSinkBuilder<IN> {
         client.retryPolicy(
                 RetryPolicy.builder().maxRetries(maxRetries).initialBackoff(retryBackoff).build());
         client.allowPlainHttp(allowPlainHttp);
+        if (uploadPartSize != null) {
+            if (uploadPartSize <= 0) {
+                throw new IllegalArgumentException(
+                        "upload part size must be positive, but was " + uploadPartSize + ".");
+            }
+            client.uploadPartSize(uploadPartSize);
+        }
         HotdataClientConfig clientConfig = client.build();
 
         String dbName = null;

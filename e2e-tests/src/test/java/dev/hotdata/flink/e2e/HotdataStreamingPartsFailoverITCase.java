@@ -1,0 +1,158 @@
+package dev.hotdata.flink.e2e;
+
+import dev.hotdata.flink.connector.format.ParquetWriterOptions;
+import dev.hotdata.local.HotdataLocalExtension;
+import dev.hotdata.local.HotdataLocalServer;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Failures while a writer's open file is uploading part by part. The server takes 64 KiB parts and
+ * the writers write 64 KiB row groups, so every checkpoint's file leaves in several parts while it
+ * is written; each case injects a failure into that and asserts the table ends up holding exactly
+ * the input.
+ */
+class HotdataStreamingPartsFailoverITCase {
+
+    private static final long PART = 64 * 1024;
+
+    @RegisterExtension
+    static final HotdataLocalExtension HOTDATA =
+            new HotdataLocalExtension(b -> b.minPartSize(PART));
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(4)
+                            .build());
+
+    private static final long ROWS = 300_000;
+    private static final String TABLE = "events";
+    private static final String PART_PUTS = "/_storage/[^/]+/[1-9][0-9]*";
+
+    private HotdataTestSupport hotdata;
+    private HotdataLocalServer server;
+    private int logStart;
+
+    @BeforeEach
+    void setUp() {
+        server = HOTDATA.server();
+        hotdata = new HotdataTestSupport(server);
+        FailingMapper.reset();
+        logStart = server.requestLog().entries().size();
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.faults().clear();
+        hotdata.close();
+    }
+
+    @Test
+    void partsUploadWhileFilesAreWritten() throws Exception {
+        runJob("parts", null);
+        hotdata.assertExactly("parts", TABLE, ROWS);
+        // numbered parts exist only in streaming sessions: these files left part by part
+        assertThat(count("PUT", PART_PUTS, 200)).isGreaterThan(count("POST", ".*/finalize", 200));
+    }
+
+    @Test
+    void storageErrorsOnPartsAreRetried() throws Exception {
+        server.faults().failNext(4, "PUT", PART_PUTS, 503, null, "SERVICE_UNAVAILABLE");
+        runJob("parts_503", null);
+        assertThat(count("PUT", PART_PUTS, 503)).isEqualTo(4);
+        hotdata.assertExactly("parts_503", TABLE, ROWS);
+    }
+
+    @Test
+    void aRejectedPartFailsTheCheckpointAndTheJobRecovers() throws Exception {
+        server.faults().failNext(1, "PUT", PART_PUTS, 400, null, "INJECTED");
+        runJob("parts_400", null);
+        assertThat(count("PUT", PART_PUTS, 400)).isEqualTo(1);
+        hotdata.assertExactly("parts_400", TABLE, ROWS);
+    }
+
+    @Test
+    void taskFailureWhileAFileIsUploading() throws Exception {
+        runJob("parts_fail", new FailingMapper(FailingMapper.Point.WHILE_WRITING, 100_000));
+        assertThat(FailingMapper.FAILED).isTrue();
+        hotdata.assertExactly("parts_fail", TABLE, ROWS);
+    }
+
+    @Test
+    void serverRestartWhileFilesAreUploading() throws Exception {
+        JobClient job = startJob("parts_restart", null);
+        Conditions.waitUntil(
+                "a first part", Duration.ofSeconds(60), () -> count("PUT", PART_PUTS, 200) > 0);
+        server.restart();
+        job.getJobExecutionResult().get();
+        hotdata.assertExactly("parts_restart", TABLE, ROWS);
+    }
+
+    private void runJob(String database, FailingMapper mapper) throws Exception {
+        startJob(database, mapper).getJobExecutionResult().get();
+    }
+
+    private JobClient startJob(String database, FailingMapper mapper) throws Exception {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.enableCheckpointing(500);
+        DataStream<Long> ids =
+                env.fromSource(
+                        new DataGeneratorSource<>(
+                                index -> index,
+                                ROWS,
+                                RateLimiterStrategy.perSecond(150_000),
+                                Types.LONG),
+                        WatermarkStrategy.noWatermarks(),
+                        "ids");
+        if (mapper != null) {
+            ids = ids.map(mapper);
+        }
+        ids.sinkTo(
+                hotdata.sink(database, TABLE)
+                        .setUploadPartSize(PART)
+                        .setParquetOptions(
+                                ParquetWriterOptions.builder()
+                                        .rowGroupSizeBytes(PART)
+                                        .pageSizeBytes(16 * 1024)
+                                        .build())
+                        .build());
+        return env.executeAsync("streaming parts " + database);
+    }
+
+    /** Requests since this test started with that method, path pattern and status. */
+    private long count(String method, String pathRegex, int status) {
+        return server.requestLog().entries().stream()
+                .skip(logStart)
+                .filter(r -> r.method().equals(method))
+                .filter(r -> r.path().matches(pathRegex))
+                .filter(r -> r.status() == status)
+                .count();
+    }
+}
