@@ -13,6 +13,7 @@ import java.time.Duration;
 import static dev.hotdata.local.Api.arr;
 import static dev.hotdata.local.Api.obj;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Loads: modes, sources, validation, schema evolution, claims, locks, async jobs. */
 class LoadITCase {
@@ -38,6 +39,28 @@ class LoadITCase {
 
     private String rows(String db, String sql) {
         return api.rows(db, sql).toString();
+    }
+
+    /**
+     * A server killed after placing an upload's file in the table directory and before the state
+     * write must still hold the upload: the retried load publishes it. (It used to move the file,
+     * which the start-up sweep then deleted, so the retry failed with INVALID_PARQUET.)
+     */
+    @Test
+    void aLoadCutShortByACrashCanBeRetriedAfterTheRestart() throws Exception {
+        String db = db();
+        String upload = up("SELECT range AS id FROM range(5)");
+        HOTDATA.server().faults().crashBeforePublish(1);
+        assertThatThrownBy(() -> load(db, "t", "mode", "append", "upload_id", upload))
+                .isInstanceOf(java.io.UncheckedIOException.class);
+        HOTDATA.server().restart();
+
+        Api.Resp retry = load(db, "t", "mode", "append", "upload_id", upload);
+        assertThat(retry.status).isEqualTo(200);
+        assertThat(retry.json.get("row_count").asLong()).isEqualTo(5);
+        assertThat(rows(db, "SELECT count(*), sum(id) FROM t")).isEqualTo("[[5,10]]");
+        // claimed once: a third attempt finds it consumed
+        assertThat(load(db, "t", "mode", "append", "upload_id", upload).status).isEqualTo(409);
     }
 
     @Test

@@ -4,16 +4,8 @@ import dev.hotdata.flink.connector.format.ParquetWriterOptions;
 import dev.hotdata.local.HotdataLocalExtension;
 import dev.hotdata.local.HotdataLocalServer;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.AfterEach;
@@ -115,44 +107,25 @@ class HotdataStreamingPartsFailoverITCase {
     }
 
     private JobClient startJob(String database, FailingMapper mapper) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(500);
-        DataStream<Long> ids =
-                env.fromSource(
-                        new DataGeneratorSource<>(
-                                index -> index,
-                                ROWS,
-                                RateLimiterStrategy.perSecond(150_000),
-                                Types.LONG),
-                        WatermarkStrategy.noWatermarks(),
-                        "ids");
-        if (mapper != null) {
-            ids = ids.map(mapper);
-        }
-        ids.sinkTo(
-                hotdata.sink(database, TABLE)
-                        .setUploadPartSize(PART)
-                        .setParquetOptions(
-                                ParquetWriterOptions.builder()
-                                        .rowGroupSizeBytes(PART)
-                                        .pageSizeBytes(16 * 1024)
-                                        .build())
-                        .build());
-        return env.executeAsync("streaming parts " + database);
+        return FailoverJobs.start(
+                hotdata,
+                database,
+                TABLE,
+                ROWS,
+                150_000,
+                500,
+                mapper,
+                sink ->
+                        sink.setUploadPartSize(PART)
+                                .setParquetOptions(
+                                        ParquetWriterOptions.builder()
+                                                .rowGroupSizeBytes(PART)
+                                                .pageSizeBytes(16 * 1024)
+                                                .build()));
     }
 
     /** Requests since this test started with that method, path pattern and status. */
     private long count(String method, String pathRegex, int status) {
-        return server.requestLog().entries().stream()
-                .skip(logStart)
-                .filter(r -> r.method().equals(method))
-                .filter(r -> r.path().matches(pathRegex))
-                .filter(r -> r.status() == status)
-                .count();
+        return FailoverJobs.count(server, logStart, method, pathRegex, status);
     }
 }

@@ -19,6 +19,8 @@ public final class ServerSettings {
     private final long inlineMaxBytes;
     private volatile Duration presignTtl;
     private volatile Duration resultDelay = Duration.ZERO;
+    private final java.util.concurrent.atomic.AtomicInteger crashesBeforePublish =
+            new java.util.concurrent.atomic.AtomicInteger();
     private volatile String endpoint;
 
     public ServerSettings(
@@ -101,5 +103,15 @@ public final class ServerSettings {
     @Override
     public String toString() {
         return "ServerSettings{workspaces=" + workspaces + ", apiKey=<redacted>}";
+    }
+
+    /** Arms the next {@code times} loads to stop dead before their state write (a fault). */
+    public void crashBeforePublish(int times) {
+        crashesBeforePublish.set(times);
+    }
+
+    /** Whether this load is one armed by {@link #crashBeforePublish(int)}; disarms it. */
+    public boolean takeCrashBeforePublish() {
+        return crashesBeforePublish.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
     }
 }

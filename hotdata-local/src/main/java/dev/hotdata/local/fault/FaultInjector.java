@@ -122,6 +122,15 @@ public final class FaultInjector {
         settings.resultDelay(delay);
     }
 
+    /**
+     * The next {@code times} loads stop dead after placing the uploaded file in the table directory
+     * and before the state write, leaving the disk as a server killed at that moment would (no
+     * clean-up, no answer). Restart the server afterwards, as after a real crash.
+     */
+    public void crashBeforePublish(int times) {
+        settings.crashBeforePublish(times);
+    }
+
     /** Removes all rules (held locks stay held until released). */
     public void clear() {
         for (FaultRule r : rules) {

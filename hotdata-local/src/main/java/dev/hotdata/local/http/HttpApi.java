@@ -281,6 +281,9 @@ public final class HttpApi implements HttpHandler {
             } else {
                 resp = dispatch(method, path, rawQuery, ex, body);
             }
+        } catch (LoadService.SimulatedCrash crash) {
+            ex.close(); // no answer: the client sees the connection end, as with a killed server
+            return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             resp = Response.error(503, "SERVICE_UNAVAILABLE", "server shutting down", null);

@@ -31,7 +31,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
@@ -455,8 +454,14 @@ public final class LoadService {
     }
 
     /**
-     * The atomic step: moves an uploaded Parquet file into the table directory (a rename, no
+     * The atomic step: links an uploaded Parquet file into the table directory (no copy, no
      * re-encoding) and swaps the table's metadata to the new generation in one state write.
+     *
+     * <p>A link, not a move: until the state write the upload must keep its bytes. A server killed
+     * between a move and the state write lost the upload (the state still said "ready", the table
+     * did not know the moved file, and the start-up sweep deleted it), so the retried load failed.
+     * With a link the upload is intact until the state says it was consumed; an orphan link is
+     * swept at start-up.
      */
     private ObjectNode publish(
             Plan p,
@@ -467,11 +472,11 @@ public final class LoadService {
         boolean moved = false;
         try {
             if (uploadTarget != null) {
-                Files.move(
-                        uploads.dataFile(p.upload.id),
-                        uploadTarget,
-                        StandardCopyOption.ATOMIC_MOVE);
+                linkOrCopy(uploads.dataFile(p.upload.id), uploadTarget);
                 moved = true;
+            }
+            if (settings.takeCrashBeforePublish()) {
+                throw new SimulatedCrash(); // an Error: skips the clean-up below, like a kill
             }
             long rows = 0;
             for (FileRecord f : files) {
@@ -552,16 +557,21 @@ public final class LoadService {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             if (moved) {
-                try {
-                    Files.move(
-                            uploadTarget,
-                            uploads.dataFile(p.upload.id),
-                            StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException ignored) {
-                    // the upload stays claimable but its bytes are gone; reported by the next load
-                }
+                DataLayout.deleteQuietly(uploadTarget); // the upload still has its own link
             }
             throw e;
+        }
+    }
+
+    /** A hard link of {@code source} at {@code target}; a copy where links are not supported. */
+    private static void linkOrCopy(Path source, Path target) throws IOException {
+        try {
+            Files.createLink(target, source);
+        } catch (UnsupportedOperationException | IOException e) {
+            if (Files.exists(target)) {
+                throw e instanceof IOException ? (IOException) e : new IOException(e);
+            }
+            Files.copy(source, target);
         }
     }
 
@@ -874,6 +884,15 @@ public final class LoadService {
             return sb.toString();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fault: the server "dies" at this point; nothing is cleaned up and nothing answered. */
+    public static final class SimulatedCrash extends Error {
+        private static final long serialVersionUID = 1L;
+
+        SimulatedCrash() {
+            super("simulated crash before the state write of a load", null, false, false);
         }
     }
 }

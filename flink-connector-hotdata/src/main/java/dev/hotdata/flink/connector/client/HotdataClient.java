@@ -487,14 +487,18 @@ public class HotdataClient implements AutoCloseable {
             }
             return uploader.uploadFileParts(s, file, size);
         }
-        UploadSession s =
-                createUpload(
-                        CreateUploadRequest.builder()
-                                .partSize(config.uploadPartSize())
-                                .contentType(contentType)
-                                .filename(filename)
-                                .build());
-        return uploader.uploadFileParts(s, file, size);
+        return uploader.uploadFileParts(streamingSession(contentType, filename), file, size);
+    }
+
+    /** A streaming multipart session (no declared size) with the configured part size. */
+    private UploadSession streamingSession(String contentType, String filenameOrNull)
+            throws HotdataException {
+        return createUpload(
+                CreateUploadRequest.builder()
+                        .partSize(config.uploadPartSize())
+                        .contentType(contentType)
+                        .filename(filenameOrNull)
+                        .build());
     }
 
     /**
@@ -506,14 +510,8 @@ public class HotdataClient implements AutoCloseable {
             throws HotdataException {
         Objects.requireNonNull(file, "file");
         String filename = file.getFileName() == null ? null : file.getFileName().toString();
-        UploadSession s =
-                createUpload(
-                        CreateUploadRequest.builder()
-                                .partSize(config.uploadPartSize())
-                                .contentType(contentType)
-                                .filename(filename)
-                                .build());
-        return new HotdataGrowingFileUpload(uploader, s, file);
+        return new HotdataGrowingFileUpload(
+                uploader, streamingSession(contentType, filename), file);
     }
 
     /**

@@ -125,6 +125,10 @@ class HotdataBackgroundUploadsITCase {
 
     /** Parquet rows of incompressible text, in small row groups, rolled only by the test. */
     private HotdataRollingFiles growingFiles(HotdataBackgroundUploads uploads) {
+        return growingFiles(uploads, PART);
+    }
+
+    private HotdataRollingFiles growingFiles(HotdataBackgroundUploads uploads, long handOver) {
         return new HotdataRollingFiles(
                 new HotdataParquetWriterFactory(
                         ROW,
@@ -137,7 +141,7 @@ class HotdataBackgroundUploadsITCase {
                 Long.MAX_VALUE,
                 HotdataUploadedFile.Kind.ROWS,
                 uploads,
-                PART);
+                handOver);
     }
 
     private static void writeRows(HotdataRollingFiles files, long from, long to)
@@ -211,20 +215,7 @@ class HotdataBackgroundUploadsITCase {
                         new HotdataClient(
                                 client.config().toBuilder().uploadPartSize(1024 * 1024).build());
                 HotdataBackgroundUploads uploads = new HotdataBackgroundUploads(smallParts, "t");
-                HotdataRollingFiles files =
-                        new HotdataRollingFiles(
-                                new HotdataParquetWriterFactory(
-                                        ROW,
-                                        ParquetWriterOptions.builder()
-                                                .rowGroupSizeBytes(1024 * 1024)
-                                                .pageSizeBytes(256 * 1024)
-                                                .build()),
-                                dir,
-                                "rows",
-                                Long.MAX_VALUE,
-                                HotdataUploadedFile.Kind.ROWS,
-                                uploads,
-                                1024 * 1024)) {
+                HotdataRollingFiles files = growingFiles(uploads, 1024 * 1024)) {
             int putsBefore = storagePuts();
             writeRows(files, 0, 200_000);
             List<HotdataRollingFiles.LocalFile> finished = files.drain();
