@@ -121,7 +121,11 @@ public class HotdataSink<IN>
                 .transform(
                         "Hotdata Commit Aggregator: " + config.targetDescription(),
                         CommittableMessageTypeInfo.of(HotdataCommittableSerializer::new),
-                        new HotdataCommitAggregator(config.writeMode() == HotdataWriteMode.REPLACE))
+                        new HotdataCommitAggregator(
+                                config.sinkId(),
+                                // the staging modes publish or clean up at the end of input
+                                config.writeMode() == HotdataWriteMode.REPLACE
+                                        || config.writeMode() == HotdataWriteMode.INSERT_ONLY))
                 .setParallelism(1)
                 .setMaxParallelism(1)
                 // all committables to committer subtask 0: one stream of loads per sink

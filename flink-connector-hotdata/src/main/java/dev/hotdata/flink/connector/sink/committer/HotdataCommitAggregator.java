@@ -3,7 +3,11 @@ package dev.hotdata.flink.connector.sink.committer;
 import dev.hotdata.flink.connector.sink.writer.HotdataWriteResult;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
 import org.apache.flink.streaming.api.connector.sink2.CommittableSummary;
 import org.apache.flink.streaming.api.connector.sink2.CommittableWithLineage;
@@ -14,16 +18,22 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Runs at parallelism 1 between the writers and the committers and merges every writer subtask's
  * uploads of a checkpoint into one {@link HotdataCommittable}, so that exactly one committer
- * subtask issues the loads, in checkpoint order. Hotdata locks a whole database per load, so loads
- * raced from several subtasks would only collide.
+ * subtask issues the loads, in checkpoint order.
+ *
+ * <p>It also owns the sink's identity: the sink id (the lineage, from the configuration when the
+ * job starts without state) and the run id (drawn when the job starts without state). Both are kept
+ * in this operator's state, so every committable of a run carries the same pair whatever the
+ * writers' parallelism or state, and a fresh start with an explicit sink id is a new run whose
+ * checkpoint ids can never be mistaken for an earlier run's.
  *
  * <p>The writers emit their results before forwarding the barrier, and unaligned checkpoints are
  * disabled on sink edges, so when {@link #prepareSnapshotPreBarrier} runs every result of that
- * checkpoint has arrived. Nothing is buffered across a barrier, hence no operator state.
+ * checkpoint has arrived. Nothing else is buffered across a barrier.
  */
 @Internal
 public class HotdataCommitAggregator
@@ -35,18 +45,26 @@ public class HotdataCommitAggregator
 
     private static final long serialVersionUID = 1L;
 
+    private static final ListStateDescriptor<String> IDENTITY =
+            new ListStateDescriptor<>("hotdata-sink-identity", StringSerializer.INSTANCE);
+
+    private final String configuredSinkId;
     private final boolean publishAtEnd;
 
+    private transient ListState<String> identityState;
     private transient List<HotdataUploadedFile> pending;
     private transient String sinkId;
+    private transient String runId;
     private transient long lastCheckpointId;
     private transient long maxSeenCheckpointId;
 
     /**
+     * @param configuredSinkId the sink id of a run started without state
      * @param publishAtEnd whether the end of input must reach the committer even without new
      *     uploads, because it publishes what earlier checkpoints staged ({@code replace} mode)
      */
-    public HotdataCommitAggregator(boolean publishAtEnd) {
+    public HotdataCommitAggregator(String configuredSinkId, boolean publishAtEnd) {
+        this.configuredSinkId = configuredSinkId;
         this.publishAtEnd = publishAtEnd;
     }
 
@@ -56,6 +74,33 @@ public class HotdataCommitAggregator
         pending = new ArrayList<>();
         lastCheckpointId = context.getRestoredCheckpointId().orElse(0L);
         maxSeenCheckpointId = lastCheckpointId;
+        identityState = context.getOperatorStateStore().getListState(IDENTITY);
+        List<String> identity = new ArrayList<>();
+        for (String value : identityState.get()) {
+            identity.add(value);
+        }
+        if (identity.size() == 2) {
+            sinkId = identity.get(0);
+            runId = identity.get(1);
+        } else if (!context.isRestored()) {
+            sinkId = configuredSinkId;
+            runId = UUID.randomUUID().toString();
+        } else {
+            // State written before the aggregator kept the identity: the writers restored the sink
+            // id, and the empty run keeps the stage table that run was using.
+            runId = "";
+        }
+        LOG.info("Hotdata sink {} runs as run '{}'", sinkId, runId);
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        identityState.clear();
+        if (sinkId != null) {
+            identityState.add(sinkId);
+            identityState.add(runId);
+        }
     }
 
     @Override
@@ -67,6 +112,15 @@ public class HotdataCommitAggregator
             HotdataWriteResult result = lineage.getCommittable();
             if (sinkId == null) {
                 sinkId = result.sinkId();
+            } else if (runId.isEmpty() && !sinkId.equals(result.sinkId())) {
+                throw new IllegalStateException(
+                        "Hotdata sink writers restored different sink ids ("
+                                + sinkId
+                                + ", "
+                                + result.sinkId()
+                                + ") from state written by an older connector version; restore"
+                                + " at the parallelism the state was taken with once, then"
+                                + " rescale.");
             }
             pending.addAll(result.files());
             maxSeenCheckpointId = Math.max(maxSeenCheckpointId, lineage.getCheckpointId());
@@ -93,7 +147,7 @@ public class HotdataCommitAggregator
             return; // an empty checkpoint publishes nothing
         }
         HotdataCommittable committable =
-                new HotdataCommittable(sinkId, checkpointId, pending, endOfInput);
+                new HotdataCommittable(sinkId, runId, checkpointId, pending, endOfInput);
         pending = new ArrayList<>();
         output.collect(new StreamRecord<>(new CommittableSummary<>(0, 1, checkpointId, 1, 0)));
         output.collect(

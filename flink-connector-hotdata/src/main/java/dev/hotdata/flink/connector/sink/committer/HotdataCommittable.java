@@ -15,17 +15,24 @@ import java.util.Objects;
 public final class HotdataCommittable {
 
     private final String sinkId;
+    private final String runId;
     private final long checkpointId;
     private final List<HotdataUploadedFile> files;
     private final boolean endOfInput;
 
-    public HotdataCommittable(String sinkId, long checkpointId, List<HotdataUploadedFile> files) {
-        this(sinkId, checkpointId, files, false);
+    public HotdataCommittable(
+            String sinkId, String runId, long checkpointId, List<HotdataUploadedFile> files) {
+        this(sinkId, runId, checkpointId, files, false);
     }
 
     public HotdataCommittable(
-            String sinkId, long checkpointId, List<HotdataUploadedFile> files, boolean endOfInput) {
+            String sinkId,
+            String runId,
+            long checkpointId,
+            List<HotdataUploadedFile> files,
+            boolean endOfInput) {
         this.sinkId = Objects.requireNonNull(sinkId, "sinkId");
+        this.runId = Objects.requireNonNull(runId, "runId");
         this.checkpointId = checkpointId;
         this.files = Collections.unmodifiableList(new ArrayList<>(files));
         this.endOfInput = endOfInput;
@@ -39,9 +46,30 @@ public final class HotdataCommittable {
         return endOfInput;
     }
 
-    /** The stable id of the sink that wrote the files (kept in writer state across restores). */
+    /** The stable id of the sink (its lineage: kept across restores, set by the user or drawn). */
     public String sinkId() {
         return sinkId;
+    }
+
+    /**
+     * The run of the sink: drawn when a job starts without state, kept across restores. Checkpoint
+     * ids are unique only within a run, and not even there after a restore from an older savepoint.
+     * Empty for committables written before runs existed.
+     */
+    public String runId() {
+        return runId;
+    }
+
+    /** The upload ids, space-separated, in publishing order: what the commit log records. */
+    public String uploadIds() {
+        StringBuilder ids = new StringBuilder();
+        for (HotdataUploadedFile file : files) {
+            if (ids.length() > 0) {
+                ids.append(' ');
+            }
+            ids.append(file.uploadId());
+        }
+        return ids.toString();
     }
 
     public long checkpointId() {
@@ -80,18 +108,21 @@ public final class HotdataCommittable {
         return checkpointId == that.checkpointId
                 && endOfInput == that.endOfInput
                 && sinkId.equals(that.sinkId)
+                && runId.equals(that.runId)
                 && files.equals(that.files);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(sinkId, checkpointId, files, endOfInput);
+        return Objects.hash(sinkId, runId, checkpointId, files, endOfInput);
     }
 
     @Override
     public String toString() {
         return "HotdataCommittable{sink="
                 + sinkId
+                + ", run="
+                + runId
                 + ", checkpoint="
                 + checkpointId
                 + ", files="

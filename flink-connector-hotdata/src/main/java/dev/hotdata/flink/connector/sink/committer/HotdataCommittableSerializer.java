@@ -19,9 +19,12 @@ public final class HotdataCommittableSerializer
     /** Version 1 followed by the end-of-input flag. */
     private static final int VERSION_2 = 2;
 
+    /** Version 2 followed by the run id. */
+    private static final int VERSION_3 = 3;
+
     @Override
     public int getVersion() {
-        return VERSION_2;
+        return VERSION_3;
     }
 
     @Override
@@ -31,12 +34,13 @@ public final class HotdataCommittableSerializer
         out.writeLong(committable.checkpointId());
         HotdataUploadedFile.writeList(committable.files(), out);
         out.writeBoolean(committable.endOfInput());
+        out.writeUTF(committable.runId());
         return out.getCopyOfBuffer();
     }
 
     @Override
     public HotdataCommittable deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION_1 && version != VERSION_2) {
+        if (version < VERSION_1 || version > VERSION_3) {
             throw new IOException("Unknown HotdataCommittable serializer version " + version);
         }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
@@ -44,6 +48,8 @@ public final class HotdataCommittableSerializer
         long checkpointId = in.readLong();
         List<HotdataUploadedFile> files = HotdataUploadedFile.readList(in);
         boolean endOfInput = version >= VERSION_2 && in.readBoolean();
-        return new HotdataCommittable(sinkId, checkpointId, files, endOfInput);
+        // committables from before runs existed: the empty run keeps their stage table's name
+        String runId = version >= VERSION_3 ? in.readUTF() : "";
+        return new HotdataCommittable(sinkId, runId, checkpointId, files, endOfInput);
     }
 }

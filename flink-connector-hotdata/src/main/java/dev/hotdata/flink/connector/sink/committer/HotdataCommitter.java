@@ -1,17 +1,9 @@
 package dev.hotdata.flink.connector.sink.committer;
 
 import dev.hotdata.flink.connector.client.HotdataClient;
-import dev.hotdata.flink.connector.client.HotdataErrorCodes;
+import dev.hotdata.flink.connector.client.HotdataClock;
 import dev.hotdata.flink.connector.client.HotdataException;
-import dev.hotdata.flink.connector.client.HotdataServerQuery;
-import dev.hotdata.flink.connector.client.model.FinalizedUpload;
-import dev.hotdata.flink.connector.client.model.LoadMode;
-import dev.hotdata.flink.connector.client.model.LoadRequest;
-import dev.hotdata.flink.connector.format.HotdataParquetFileWriter;
-import dev.hotdata.flink.connector.format.HotdataParquetWriterFactory;
 import dev.hotdata.flink.connector.sink.HotdataSinkConfig;
-import dev.hotdata.flink.connector.sink.HotdataWriteMode;
-import dev.hotdata.flink.connector.sink.writer.HotdataWriter;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
@@ -21,72 +13,71 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.groups.SinkCommitterMetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.flink.util.FileUtils;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 /**
- * Publishes a checkpoint's uploads with load calls, in checkpoint order, from the single committing
- * subtask the aggregator feeds.
+ * Publishes each checkpoint's uploads, in checkpoint order, from the single committing subtask the
+ * aggregator feeds; the publishing itself is the write mode's {@link HotdataPublisher}.
  *
- * <p>Flink commits the restored checkpoint again on every restore, so a commit must be idempotent.
- * Hotdata claims an upload once: a second load of the same upload is refused as consumed, which
- * here means "already published". Transient errors are retried with back-off by the client;
- * terminal ones fail the job with the server's code and message and leave the committable in
- * Flink's state for the next attempt. Nothing is ever dropped.
+ * <p>Flink commits the restored checkpoint's committables again on every restore. A committable is
+ * skipped only when the commit log holds its row: same sink, same run, same checkpoint and exactly
+ * the same uploads. Everything else is published again, which is safe because the server claims an
+ * upload once ({@link HotdataUploadLoader}). Transient errors are retried later; terminal ones fail
+ * the job with the server's code and message and leave the committable in Flink's state. Nothing is
+ * ever dropped.
  */
 @Internal
 public class HotdataCommitter implements Committer<HotdataCommittable> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HotdataCommitter.class);
 
-    /** Messages meaning "this upload was consumed" under a reading with no dedicated code. */
-    private static final Pattern CONSUMED_MESSAGE =
-            Pattern.compile(
-                    "(?i).*(consumed|already (been )?(used|loaded|claimed)).*", Pattern.DOTALL);
-
-    private static final int ASYNC_AFTER_MS = 10_000;
+    /**
+     * How long a commit waits for another sink of this JVM to finish with the same database before
+     * it goes ahead and lets the server's lock (409 and back-off) decide.
+     */
+    static final Duration DATABASE_LOCK_WAIT = Duration.ofSeconds(30);
 
     private final HotdataSinkConfig config;
     private final HotdataClient client;
     private final String jobId;
+    private final long restoredCheckpointId;
     private final Clock clock;
-    private final Map<String, Long> lastLoggedCheckpoint = new HashMap<>();
+    private final HotdataClock sleeper;
+    private final Duration lockWait;
     private final Counter loads;
     private final Counter loadedRows;
-    private volatile long lastCommitMillis;
     private final Histogram commitDurations;
-
-    private final Set<String> stageReady = new HashSet<>();
+    private final Set<String> startedRuns = new HashSet<>();
+    private volatile long lastCommitMillis;
 
     private HotdataTarget target;
     private HotdataCommitLog commitLog;
-    private boolean targetHasColumns;
+    private HotdataPublisher publisher;
 
     public HotdataCommitter(HotdataSinkConfig config, CommitterInitContext context) {
         this(
                 config,
                 new HotdataClient(config.clientConfig()),
                 context.getJobInfo().getJobId().toString(),
+                context.getRestoredCheckpointId().orElse(-1L),
                 context.metricGroup(),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                HotdataClock.system(),
+                DATABASE_LOCK_WAIT);
     }
 
     @VisibleForTesting
@@ -94,12 +85,18 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
             HotdataSinkConfig config,
             HotdataClient client,
             String jobId,
+            long restoredCheckpointId,
             SinkCommitterMetricGroup metrics,
-            Clock clock) {
+            Clock clock,
+            HotdataClock sleeper,
+            Duration lockWait) {
         this.config = config;
         this.client = client;
         this.jobId = jobId;
+        this.restoredCheckpointId = restoredCheckpointId;
         this.clock = clock;
+        this.sleeper = sleeper;
+        this.lockWait = lockWait;
         this.loads = metrics.counter("hotdataLoads");
         this.loadedRows = metrics.counter("hotdataLoadedRows");
         metrics.gauge("hotdataLastCommitDurationMs", () -> lastCommitMillis);
@@ -123,9 +120,7 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
             }
             HotdataCommittable committable = request.getCommittable();
             try {
-                if (commit(committable)) {
-                    request.signalAlreadyCommitted();
-                }
+                commit(committable);
             } catch (HotdataException e) {
                 blocked = true;
                 if (e.isTransient()) {
@@ -146,12 +141,10 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
     }
 
     /**
-     * Publishes one checkpoint, holding this JVM's lock of the database so that sinks into one
-     * database take turns instead of colliding on Hotdata's write lock.
-     *
-     * @return true when everything had been published before (a re-commit after a restore)
+     * Publishes one checkpoint, taking turns on this JVM's lock of the database with the other
+     * sinks into it, for a bounded time: past it the server's lock decides.
      */
-    private boolean commit(HotdataCommittable committable)
+    private void commit(HotdataCommittable committable)
             throws HotdataException, HotdataTargetException, InterruptedException {
         ensureTarget();
         ReentrantLock lock =
@@ -159,345 +152,89 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
                         config.clientConfig().endpoint(),
                         config.clientConfig().workspaceId(),
                         target.databaseId());
-        lock.lockInterruptibly();
+        boolean locked = lock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS);
+        if (!locked) {
+            LOG.info(
+                    "Another sink has held database {} for {}; publishing checkpoint {} without"
+                            + " waiting longer (the server's lock decides)",
+                    target.databaseId(),
+                    lockWait,
+                    committable.checkpointId());
+        }
         try {
-            return publish(committable);
+            publish(committable);
         } finally {
-            lock.unlock();
+            if (locked) {
+                lock.unlock();
+            }
         }
     }
 
-    private boolean publish(HotdataCommittable committable)
+    private void publish(HotdataCommittable c)
             throws HotdataException, HotdataTargetException, InterruptedException {
         long start = clock.millis();
-        String sinkId = committable.sinkId();
-        boolean publishStage =
-                config.writeMode() == HotdataWriteMode.REPLACE && committable.endOfInput();
-        if (config.commitLogEnabled() && lastLogged(sinkId) >= committable.checkpointId()) {
+        if (commitLog != null && c.checkpointId() <= restoredCheckpointId && commitLog.holds(c)) {
             LOG.info(
-                    "Checkpoint {} of sink {} is in the commit log already; skipping it.",
-                    committable.checkpointId(),
-                    sinkId);
-            if (publishStage) {
-                dropStage(sinkId);
+                    "Checkpoint {} of sink {} (run {}) is in the commit log with the same uploads;"
+                            + " not publishing it again.",
+                    c.checkpointId(),
+                    c.sinkId(),
+                    c.runId());
+            publisher.finish(c);
+            return;
+        }
+        if (startedRuns.add(c.sinkId() + "/" + c.runId())) {
+            try {
+                publisher.startRun(c, restoredCheckpointId);
+            } catch (HotdataException | HotdataTargetException | RuntimeException e) {
+                startedRuns.remove(c.sinkId() + "/" + c.runId());
+                throw e;
             }
-            return true;
         }
-        int consumed;
-        boolean changed;
-        switch (config.writeMode()) {
-            case INSERT_ONLY:
-                consumed = stage(committable, true);
-                changed = insertNewRows(sinkId) || consumed < committable.files().size();
-                break;
-            case REPLACE:
-                ensureStageHasColumns(sinkId);
-                consumed = stage(committable, false);
-                changed = consumed < committable.files().size();
-                if (publishStage) {
-                    publishStage(sinkId);
-                    changed = true;
-                }
-                break;
-            default:
-                consumed = loadIntoTable(committable);
-                changed = consumed < committable.files().size();
+        publisher.publish(c);
+        if (commitLog != null) {
+            commitLog.append(c, clock.instant());
         }
-        if (config.commitLogEnabled()) {
-            appendToCommitLog(committable);
-        }
-        if (publishStage) {
-            dropStage(sinkId);
-        }
+        publisher.finish(c);
         lastCommitMillis = clock.millis() - start;
         commitDurations.update(lastCommitMillis);
         LOG.info(
-                "Published checkpoint {} into {}: {} uploads, {} rows ({} already published)",
-                committable.checkpointId(),
+                "Published checkpoint {} into {}: {} uploads, {} rows",
+                c.checkpointId(),
                 config.targetDescription(),
-                committable.files().size(),
-                committable.rowCount(),
-                consumed);
-        return !changed;
-    }
-
-    /**
-     * {@code append} and {@code upsert}: each upload straight into the table, in the order the
-     * writers produced them (an upsert file before the delete file of the same batch, batches in
-     * order).
-     *
-     * @return how many uploads had been published before
-     */
-    private int loadIntoTable(HotdataCommittable committable) throws HotdataException {
-        int consumed = 0;
-        for (HotdataUploadedFile file : committable.files()) {
-            LoadMode mode;
-            if (file.kind() == HotdataUploadedFile.Kind.DELETES) {
-                mode = LoadMode.DELETE;
-            } else if (config.writeMode() == HotdataWriteMode.UPSERT) {
-                mode = LoadMode.UPSERT;
-            } else {
-                mode = LoadMode.APPEND;
-            }
-            if (!load(config.table(), file, mode)) {
-                consumed++;
-            }
-        }
-        return consumed;
-    }
-
-    /**
-     * Loads the checkpoint's uploads into the sink's stage table. For {@code insert-only} the stage
-     * holds one checkpoint (its first upload replaces what was there); for {@code replace} it
-     * accumulates the whole run.
-     *
-     * @return how many uploads had been published before
-     */
-    private int stage(HotdataCommittable committable, boolean perCheckpoint)
-            throws HotdataException {
-        String stage = HotdataTarget.stageTableName(config.table(), committable.sinkId());
-        int consumed = 0;
-        boolean first = true;
-        for (HotdataUploadedFile file : committable.files()) {
-            LoadMode mode = perCheckpoint && first ? LoadMode.REPLACE : LoadMode.APPEND;
-            first = false;
-            if (!load(stage, file, mode)) {
-                consumed++;
-            }
-        }
-        return consumed;
-    }
-
-    /**
-     * {@code insert-only}: appends the staged rows whose key is not in the table yet, chosen by a
-     * query on the server and loaded from its result, so the table never travels to the client. Run
-     * again after a failure it finds the rows already there and appends nothing.
-     *
-     * @return whether rows were appended
-     */
-    private boolean insertNewRows(String sinkId) throws HotdataException, InterruptedException {
-        String stage = qualified(HotdataTarget.stageTableName(config.table(), sinkId));
-        String sql;
-        if (!targetHasColumns) {
-            targetHasColumns = target.hasColumns(client, config.schema(), config.table());
-        }
-        if (targetHasColumns) {
-            StringBuilder match = new StringBuilder();
-            for (String column : config.keyColumns()) {
-                if (match.length() > 0) {
-                    match.append(" AND ");
-                }
-                match.append("t.")
-                        .append(quoteIdentifier(column))
-                        .append(" = s.")
-                        .append(quoteIdentifier(column));
-            }
-            sql =
-                    "SELECT s.* FROM "
-                            + stage
-                            + " AS s WHERE NOT EXISTS (SELECT 1 FROM "
-                            + qualified(config.table())
-                            + " AS t WHERE "
-                            + match
-                            + ")";
-        } else {
-            sql = "SELECT * FROM " + stage; // the table has never been loaded: all rows are new
-        }
-        HotdataServerQuery.Result result = serverQuery().run(sql);
-        if (result.rowCount == 0) {
-            return false;
-        }
-        loadResult(result, LoadMode.APPEND);
-        targetHasColumns = true;
-        return true;
-    }
-
-    /** {@code replace}: the table's contents become the stage's, in one atomic load. */
-    private void publishStage(String sinkId) throws HotdataException, InterruptedException {
-        String stage = qualified(HotdataTarget.stageTableName(config.table(), sinkId));
-        HotdataServerQuery.Result result = serverQuery().run("SELECT * FROM " + stage);
-        loadResult(result, LoadMode.REPLACE);
-        LOG.info(
-                "Replaced the contents of {} with {} staged rows",
-                config.targetDescription(),
-                result.rowCount);
-    }
-
-    private void loadResult(HotdataServerQuery.Result result, LoadMode mode)
-            throws HotdataException {
-        // Result loads run synchronously. The client does not retry an append of a result after
-        // an ambiguous failure; the committer runs the query again instead, which then finds
-        // the rows already in the table.
-        client.load(
-                target.databaseId(),
-                config.schema(),
-                config.table(),
-                LoadRequest.builder().mode(mode).resultId(result.resultId).build());
-        loads.inc();
-        if (result.rowCount > 0) {
-            loadedRows.inc(result.rowCount);
-        }
-    }
-
-    /**
-     * Gives a new stage table its columns with a zero-row upload, so that publishing a run that
-     * produced no rows still reads it (and empties the table, as the run's output says).
-     */
-    private void ensureStageHasColumns(String sinkId)
-            throws HotdataException, HotdataTargetException {
-        if (stageReady.contains(sinkId)) {
-            return;
-        }
-        String stage = HotdataTarget.stageTableName(config.table(), sinkId);
-        target.declarePlainTable(client, config, stage);
-        if (!target.hasColumns(client, config.schema(), stage)) {
-            Path dir = null;
-            try {
-                dir = Files.createTempDirectory("hotdata-stage-");
-                Path file = dir.resolve("empty.parquet");
-                HotdataParquetFileWriter writer =
-                        new HotdataParquetWriterFactory(config.rowType(), config.parquetOptions())
-                                .create(file);
-                writer.finish();
-                FinalizedUpload upload =
-                        client.uploadFile(file, HotdataWriter.PARQUET_CONTENT_TYPE);
-                load(
-                        stage,
-                        new HotdataUploadedFile(
-                                upload.uploadId(), HotdataUploadedFile.Kind.ROWS, 0, 0),
-                        LoadMode.APPEND);
-            } catch (IOException e) {
-                throw new HotdataTargetException(
-                        "Could not write an empty Parquet file for the stage table " + stage, e);
-            } finally {
-                if (dir != null) {
-                    FileUtils.deleteDirectoryQuietly(dir.toFile());
-                }
-            }
-        }
-        stageReady.add(sinkId);
-    }
-
-    /** Removes a published stage table; failing to is only worth a warning. */
-    private void dropStage(String sinkId) {
-        String stage = HotdataTarget.stageTableName(config.table(), sinkId);
-        try {
-            client.deleteTable(target.connectionId(), config.schema(), stage);
-            LOG.info("Dropped the stage table {}.{}", config.schema(), stage);
-        } catch (HotdataException e) {
-            if (e.statusCode() != 404 && e.statusCode() != 409) {
-                LOG.warn(
-                        "Could not drop the stage table {}.{} (it may be deleted by hand): {}",
-                        config.schema(),
-                        stage,
-                        e.getMessage());
-            }
-        }
-        stageReady.remove(sinkId);
-    }
-
-    private HotdataServerQuery serverQuery() {
-        return new HotdataServerQuery(
-                client, target.databaseId(), config.clientConfig().jobTimeout());
-    }
-
-    private String qualified(String table) {
-        return config.schema() + "." + table;
-    }
-
-    private static String quoteIdentifier(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
-    /** Loads one upload; false when Hotdata says it was consumed already. */
-    private boolean load(String table, HotdataUploadedFile file, LoadMode mode)
-            throws HotdataException {
-        // Asynchronous with a synchronous window, as Hotdata's own clients load: a long load
-        // whose HTTP request is cut is not abandoned while still holding the database lock.
-        LoadRequest.Builder request =
-                LoadRequest.builder()
-                        .uploadId(file.uploadId())
-                        .mode(mode)
-                        .async(true)
-                        .asyncAfterMs(ASYNC_AFTER_MS);
-        if (mode == LoadMode.UPSERT || mode == LoadMode.DELETE) {
-            request.key(config.keyColumns());
-        }
-        try {
-            client.load(target.databaseId(), config.schema(), table, request.build());
-        } catch (HotdataException e) {
-            if (isUploadConsumed(e)) {
-                return false;
-            }
-            throw e;
-        }
-        loads.inc();
-        loadedRows.inc(file.rowCount());
-        return true;
-    }
-
-    private void appendToCommitLog(HotdataCommittable committable) throws HotdataException {
-        String sinkId = committable.sinkId();
-        try {
-            commitLog.append(sinkId, jobId, committable, clock.instant());
-        } catch (HotdataException e) {
-            // A re-commit after a restore sends a row that differs (job id, time) under the same
-            // idempotency key, which the server refuses: fine if the checkpoint is logged.
-            if (e.isTransient() || e.statusCode() != 409) {
-                throw e;
-            }
-            lastLoggedCheckpoint.remove(sinkId);
-            if (lastLogged(sinkId) < committable.checkpointId()) {
-                // The key is taken but the row is not in the log: the earlier attempt never
-                // landed (e.g. the server restarted while it ran, keeping the key). The data is
-                // published already; record it under a fresh key rather than fail the job. At
-                // worst the log gets the row twice, which readers of the log tolerate (max).
-                LOG.warn(
-                        "Commit log row of checkpoint {} is missing although its idempotency key"
-                                + " is taken ({}); appending it under a new key.",
-                        committable.checkpointId(),
-                        e.getMessage());
-                commitLog.append(
-                        sinkId,
-                        jobId,
-                        committable,
-                        clock.instant(),
-                        "/" + UUID.randomUUID().toString().substring(0, 8));
-            }
-        }
-        lastLoggedCheckpoint.merge(sinkId, committable.checkpointId(), Math::max);
-    }
-
-    private long lastLogged(String sinkId) throws HotdataException {
-        Long known = lastLoggedCheckpoint.get(sinkId);
-        if (known == null) {
-            known = commitLog.lastCommittedCheckpoint(sinkId);
-            lastLoggedCheckpoint.put(sinkId, known);
-        }
-        return known;
+                c.files().size(),
+                c.rowCount());
     }
 
     private void ensureTarget() throws HotdataException, HotdataTargetException {
         if (target == null) {
-            target = HotdataTarget.resolve(client, config);
-            commitLog = new HotdataCommitLog(client, config, target.databaseId());
+            HotdataTarget resolved = HotdataTarget.resolve(client, config);
+            commitLog =
+                    config.commitLogEnabled()
+                            ? new HotdataCommitLog(client, config, resolved.databaseId(), jobId)
+                            : null;
+            HotdataUploadLoader loader =
+                    new HotdataUploadLoader(
+                            client,
+                            config,
+                            resolved.databaseId(),
+                            commitLog,
+                            sleeper,
+                            clock,
+                            loads,
+                            loadedRows);
+            publisher =
+                    HotdataPublisher.of(
+                            new HotdataPublishing(
+                                    client,
+                                    config,
+                                    resolved,
+                                    commitLog,
+                                    loader,
+                                    loads,
+                                    loadedRows));
+            target = resolved;
         }
-    }
-
-    /** Whether a failed load means the upload was published by an earlier load. */
-    static boolean isUploadConsumed(HotdataException e) {
-        if (e.statusCode() != 409) {
-            return false;
-        }
-        String code = e.errorCode();
-        if (HotdataErrorCodes.UPLOAD_CONSUMED.equals(code)) {
-            return true;
-        }
-        if (HotdataErrorCodes.RESOURCE_LOCKED.equals(code)
-                || HotdataErrorCodes.UPLOAD_IN_FLIGHT.equals(code)) {
-            return false;
-        }
-        return e.serverMessage() != null && CONSUMED_MESSAGE.matcher(e.serverMessage()).matches();
     }
 
     private IOException failure(HotdataCommittable committable, HotdataException e) {

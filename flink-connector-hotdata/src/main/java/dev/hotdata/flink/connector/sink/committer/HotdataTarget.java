@@ -60,23 +60,6 @@ final class HotdataTarget {
         return connectionId;
     }
 
-    /**
-     * The table a sink stages rows in before publishing them ({@code replace}, {@code
-     * insert-only}): one per sink id, so a new run never sees an earlier run's rows, and a restored
-     * run finds its own.
-     */
-    static String stageTableName(String table, String sinkId) {
-        String name = "_flink_stage_" + shortHash(sinkId) + "_" + table;
-        if (name.length() > MAX_IDENTIFIER_LENGTH) {
-            name = name.substring(0, MAX_IDENTIFIER_LENGTH - 9) + "_" + shortHash(table);
-        }
-        return name;
-    }
-
-    private static String shortHash(String value) {
-        return String.format("%08x", value.hashCode());
-    }
-
     /** Declares a table of the sink's schema with no key or layout; an existing one is reused. */
     void declarePlainTable(HotdataClient client, HotdataSinkConfig config, String table)
             throws HotdataException, HotdataTargetException {

@@ -18,6 +18,7 @@ class HotdataCommittableSerializerTest {
         HotdataCommittable committable =
                 new HotdataCommittable(
                         "sink-\u00e9-1",
+                        "run-1",
                         42L,
                         Arrays.asList(
                                 new HotdataUploadedFile(
@@ -36,7 +37,8 @@ class HotdataCommittableSerializerTest {
 
     @Test
     void roundTripsAnEmptyFileList() throws IOException {
-        HotdataCommittable committable = new HotdataCommittable("s", 1L, Collections.emptyList());
+        HotdataCommittable committable =
+                new HotdataCommittable("s", "", 1L, Collections.emptyList());
         assertThat(serializer.deserialize(1, serializer.serialize(committable)))
                 .isEqualTo(committable);
     }
@@ -47,6 +49,7 @@ class HotdataCommittableSerializerTest {
         HotdataCommittable committable =
                 new HotdataCommittable(
                         "s",
+                        "",
                         7L,
                         Collections.singletonList(
                                 new HotdataUploadedFile("u", HotdataUploadedFile.Kind.ROWS, 2, 5)));
@@ -63,6 +66,7 @@ class HotdataCommittableSerializerTest {
         HotdataCommittable committable =
                 new HotdataCommittable(
                         "s",
+                        "",
                         7L,
                         Collections.singletonList(
                                 new HotdataUploadedFile("u", HotdataUploadedFile.Kind.ROWS, 2, 5)),
@@ -71,10 +75,29 @@ class HotdataCommittableSerializerTest {
             0, 1, 's', 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 1, 0, 1, 'u', 0, 0, 0, 0, 0, 0, 0, 0, 2, 0,
             0, 0, 0, 0, 0, 0, 5, 1
         };
-        assertThat(serializer.getVersion()).isEqualTo(2);
-        assertThat(serializer.serialize(committable)).isEqualTo(pinned);
         assertThat(serializer.deserialize(2, pinned)).isEqualTo(committable);
         assertThat(serializer.deserialize(2, pinned).endOfInput()).isTrue();
+    }
+
+    /** Version 3 adds the run id after the version 2 fields; also pinned. */
+    @Test
+    void writesAndReadsPinnedVersionThreeBytes() throws IOException {
+        HotdataCommittable committable =
+                new HotdataCommittable(
+                        "s",
+                        "r",
+                        7L,
+                        Collections.singletonList(
+                                new HotdataUploadedFile("u", HotdataUploadedFile.Kind.ROWS, 2, 5)),
+                        true);
+        byte[] pinned = {
+            0, 1, 's', 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 1, 0, 1, 'u', 0, 0, 0, 0, 0, 0, 0, 0, 2, 0,
+            0, 0, 0, 0, 0, 0, 5, 1, 0, 1, 'r'
+        };
+        assertThat(serializer.getVersion()).isEqualTo(3);
+        assertThat(serializer.serialize(committable)).isEqualTo(pinned);
+        assertThat(serializer.deserialize(3, pinned)).isEqualTo(committable);
+        assertThat(serializer.deserialize(3, pinned).runId()).isEqualTo("r");
     }
 
     @Test
