@@ -1,30 +1,43 @@
 package dev.hotdata.local;
 
+import dev.hotdata.local.api.UploadReuse;
+
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Command line: {@code java -jar hotdata-local-*-runnable.jar --port P --data-dir D [--api-key K]
- * [--workspace W]... [--host 127.0.0.1]}. Stops cleanly on SIGTERM / Ctrl-C.
+ * [--workspace W]... [--host 127.0.0.1] [--upload-ttl 24h] [--upload-reuse replay|conflict]
+ * [--failed-load-consumes-upload]}. Stops cleanly on SIGTERM / Ctrl-C.
  */
 public final class HotdataLocalMain {
     private HotdataLocalMain() {}
 
-    public static void main(String[] args) throws InterruptedException {
-        HotdataLocalServer.Builder b = HotdataLocalServer.builder();
-        Path dataDir = null;
-        boolean keyGiven = false;
+    /** The parsed command line (package-private for tests). */
+    static final class Options {
+        final HotdataLocalServer.Builder builder = HotdataLocalServer.builder();
+        Path dataDir;
+        boolean keyGiven;
+        boolean help;
+    }
+
+    /** Parses the arguments; {@link IllegalArgumentException} for a bad command line. */
+    static Options parse(String[] args) {
+        Options o = new Options();
+        HotdataLocalServer.Builder b = o.builder;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
-                usage();
-                return;
+                o.help = true;
+                return o;
+            }
+            if (a.equals("--failed-load-consumes-upload")) {
+                b.failedLoadConsumesUpload(true);
+                continue;
             }
             if (i + 1 >= args.length) {
-                System.err.println("missing value for " + a);
-                usage();
-                System.exit(2);
+                throw new IllegalArgumentException("missing value for " + a);
             }
             String v = args[++i];
             switch (a) {
@@ -32,11 +45,11 @@ public final class HotdataLocalMain {
                     b.port(Integer.parseInt(v));
                     break;
                 case "--data-dir":
-                    dataDir = Paths.get(v);
+                    o.dataDir = Paths.get(v);
                     break;
                 case "--api-key":
                     b.apiKey(v);
-                    keyGiven = true;
+                    o.keyGiven = true;
                     break;
                 case "--workspace":
                     b.workspace(v);
@@ -47,17 +60,43 @@ public final class HotdataLocalMain {
                 case "--upload-ttl":
                     b.uploadTtl(parseDuration(v));
                     break;
+                case "--upload-reuse":
+                    if (v.equalsIgnoreCase("replay")) {
+                        b.uploadReuse(UploadReuse.REPLAY);
+                    } else if (v.equalsIgnoreCase("conflict")) {
+                        b.uploadReuse(UploadReuse.CONFLICT);
+                    } else {
+                        throw new IllegalArgumentException(
+                                "--upload-reuse must be replay or conflict, not " + v);
+                    }
+                    break;
                 default:
-                    System.err.println("unknown option " + a);
-                    usage();
-                    System.exit(2);
+                    throw new IllegalArgumentException("unknown option " + a);
             }
         }
-        if (dataDir == null) {
-            System.err.println("--data-dir is required");
+        if (o.dataDir == null) {
+            throw new IllegalArgumentException("--data-dir is required");
+        }
+        return o;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
             usage();
             System.exit(2);
+            return;
         }
+        if (o.help) {
+            usage();
+            return;
+        }
+        HotdataLocalServer.Builder b = o.builder;
+        Path dataDir = o.dataDir;
+        boolean keyGiven = o.keyGiven;
         HotdataLocalServer server = b.dataDir(dataDir).build().start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -80,6 +119,7 @@ public final class HotdataLocalMain {
                             + HotdataLocalServer.DEFAULT_API_KEY
                             + " (documented local default)");
         }
+        System.out.println("  readings:       " + server.readings());
         System.out.println(
                 "  export HOTDATA_API_URL="
                         + server.endpoint()
@@ -112,6 +152,7 @@ public final class HotdataLocalMain {
     private static void usage() {
         System.err.println(
                 "usage: java -jar hotdata-local-runnable.jar --data-dir DIR [--port 0] "
-                        + "[--host 127.0.0.1] [--api-key KEY] [--workspace ID]... [--upload-ttl 24h]");
+                        + "[--host 127.0.0.1] [--api-key KEY] [--workspace ID]... [--upload-ttl 24h] "
+                        + "[--upload-reuse replay|conflict] [--failed-load-consumes-upload]");
     }
 }

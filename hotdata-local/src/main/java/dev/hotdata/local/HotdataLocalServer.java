@@ -1,6 +1,8 @@
 package dev.hotdata.local;
 
+import dev.hotdata.local.api.ServerReadings;
 import dev.hotdata.local.api.ServerSettings;
+import dev.hotdata.local.api.UploadReuse;
 import dev.hotdata.local.fault.FaultInjector;
 import dev.hotdata.local.fault.RequestLog;
 
@@ -38,6 +40,7 @@ public final class HotdataLocalServer implements AutoCloseable {
     private final Path dataDir;
     private final String apiKey;
     private final ServerSettings settings;
+    private final ServerReadings readings;
     private final FaultInjector faults;
     private final RequestLog requestLog = new RequestLog();
     private final Object lifecycle = new Object();
@@ -63,6 +66,7 @@ public final class HotdataLocalServer implements AutoCloseable {
                         b.singleUploadMaxBytes,
                         b.maxUploadBytes,
                         b.inlineMaxBytes);
+        this.readings = new ServerReadings(b.uploadReuse, b.failedLoadConsumesUpload);
         this.faults = new FaultInjector(() -> core.locks(), settings);
     }
 
@@ -144,6 +148,14 @@ public final class HotdataLocalServer implements AutoCloseable {
         return faults;
     }
 
+    /**
+     * The readings of behaviours the public material leaves open (upload re-use, failed loads);
+     * switchable at run time, kept across restarts.
+     */
+    public ServerReadings readings() {
+        return readings;
+    }
+
     /** The request log (kept across restarts). */
     public RequestLog requestLog() {
         return requestLog;
@@ -169,7 +181,9 @@ public final class HotdataLocalServer implements AutoCloseable {
         // after a restart the old socket may linger briefly; retry the bind for a few seconds
         for (int attempt = 0; attempt < 50; attempt++) {
             try {
-                LocalCore c = new LocalCore(host, bindPort, dataDir, settings, faults, requestLog);
+                LocalCore c =
+                        new LocalCore(
+                                host, bindPort, dataDir, settings, readings, faults, requestLog);
                 port = c.port();
                 settings.endpoint("http://" + hostForUrl() + ":" + port);
                 c.start();
@@ -210,6 +224,8 @@ public final class HotdataLocalServer implements AutoCloseable {
         private long singleUploadMaxBytes = 8 * ServerSettings.MIB;
         private long maxUploadBytes = 10L * 1024 * ServerSettings.MIB;
         private long inlineMaxBytes = 2 * ServerSettings.MIB;
+        private UploadReuse uploadReuse = UploadReuse.REPLAY;
+        private boolean failedLoadConsumesUpload;
 
         private Builder() {}
 
@@ -278,6 +294,24 @@ public final class HotdataLocalServer implements AutoCloseable {
         /** Largest inline {@code data} of a load; default 2 MiB. */
         public Builder inlineMaxBytes(long bytes) {
             this.inlineMaxBytes = bytes;
+            return this;
+        }
+
+        /**
+         * What a re-sent, already consumed {@code upload_id} answers: {@link UploadReuse#REPLAY}
+         * (default) or {@link UploadReuse#CONFLICT}. Changeable later via {@code readings()}.
+         */
+        public Builder uploadReuse(UploadReuse reuse) {
+            this.uploadReuse = Objects.requireNonNull(reuse);
+            return this;
+        }
+
+        /**
+         * Whether a load that claimed its upload and then failed consumes the upload (default
+         * false: the upload is released and can be loaded again).
+         */
+        public Builder failedLoadConsumesUpload(boolean consumes) {
+            this.failedLoadConsumesUpload = consumes;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.hotdata.local;
 
+import dev.hotdata.local.api.ServerReadings;
 import dev.hotdata.local.api.ServerSettings;
 import dev.hotdata.local.catalog.Catalog;
 import dev.hotdata.local.catalog.InformationSchema;
@@ -49,12 +50,14 @@ final class LocalCore {
     private final ScheduledExecutorService scheduler;
     private final WriteLocks locks = new WriteLocks();
     private final Engine engine;
+    private final LoadService loads;
 
     LocalCore(
             String host,
             int port,
             Path dataDir,
             ServerSettings settings,
+            ServerReadings readings,
             FaultInjector faults,
             RequestLog log)
             throws IOException {
@@ -73,12 +76,14 @@ final class LocalCore {
         Catalog catalog = new Catalog(store, layout, scheduler);
         UploadService uploads = new UploadService(store, layout, settings);
         JobService jobs = new JobService(store, jobPool);
-        LoadService loads =
-                new LoadService(store, engine, uploads, jobs, locks, settings, scheduler);
+        loads =
+                new LoadService(
+                        store, engine, uploads, jobs, locks, settings, scheduler, readings, faults);
         QueryService queries = new QueryService(store, engine, settings, queryPool, scheduler);
         HttpApi api =
                 new HttpApi(
                         settings,
+                        readings,
                         faults,
                         log,
                         catalog,
@@ -108,6 +113,7 @@ final class LocalCore {
      * Stops listening and the pools; running work is interrupted (like a crash, minus the disk).
      */
     void stop() {
+        loads.stop();
         http.stop(0);
         for (ExecutorService pool :
                 new ExecutorService[] {httpPool, jobPool, queryPool, scheduler}) {

@@ -69,8 +69,11 @@ class FaultsITCase {
         assertThat(HOTDATA.server().requestLog().requestBytes("PUT", "/_storage/.*"))
                 .isEqualTo(parquet.length);
         List<RequestLogEntry> loads = HOTDATA.server().requestLog().matching("POST", ".*/loads");
-        assertThat(loads.get(1).status()).isEqualTo(409);
-        assertThat(loads.get(1).errorCode()).isEqualTo("UPLOAD_CONSUMED");
+        // default reading REPLAY: the re-sent upload is answered from its receipt
+        assertThat(loads.get(0).replayed()).isFalse();
+        assertThat(loads.get(1).status()).isEqualTo(200);
+        assertThat(loads.get(1).replayed()).isTrue();
+        assertThat(HOTDATA.server().requestLog().countReplayed("POST", ".*/loads")).isEqualTo(1);
     }
 
     @Test
@@ -82,10 +85,12 @@ class FaultsITCase {
         assertThatThrownBy(() -> api.load(db, "s", "t", obj("mode", "append", "upload_id", up)))
                 .isInstanceOf(UncheckedIOException.class);
         assertThat(drop.hits()).isEqualTo(1);
-        // the load was applied: the data is there and the retry sees the upload consumed
+        // the load was applied: the data is there and the retry gets the original answer
         assertThat(api.rows(db, "SELECT count(*) FROM s.t").toString()).isEqualTo("[[1]]");
-        assertThat(api.load(db, "s", "t", obj("mode", "append", "upload_id", up)).errorCode())
-                .isEqualTo("UPLOAD_CONSUMED");
+        Api.Resp retry = api.load(db, "s", "t", obj("mode", "append", "upload_id", up));
+        assertThat(retry.status).isEqualTo(200);
+        assertThat(retry.json.get("row_count").asLong()).isEqualTo(1);
+        assertThat(api.rows(db, "SELECT count(*) FROM s.t").toString()).isEqualTo("[[1]]");
         List<RequestLogEntry> log =
                 HOTDATA.server().requestLog().matching("POST", "/v1/databases/" + db + "/.*/loads");
         assertThat(log.get(0).dropped()).isTrue();
@@ -173,7 +178,10 @@ class FaultsITCase {
                                 .toString())
                 .isEqualTo("[[0],[1]]");
         HOTDATA.server().restart();
-        assertThat(api.load(db, "s", "t", obj("mode", "append", "upload_id", ready)).errorCode())
-                .isEqualTo("UPLOAD_CONSUMED");
+        // the receipt survives the restart: the re-send is answered with the original 200
+        Api.Resp again = api.load(db, "s", "t", obj("mode", "append", "upload_id", ready));
+        assertThat(again.status).isEqualTo(200);
+        assertThat(again.json.get("row_count").asLong()).isEqualTo(8);
+        assertThat(api.rows(db, "SELECT count(*) FROM s.t").toString()).isEqualTo("[[8]]");
     }
 }

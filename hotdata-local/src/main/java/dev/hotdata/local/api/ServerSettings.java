@@ -23,6 +23,10 @@ public final class ServerSettings {
             new java.util.concurrent.atomic.AtomicInteger();
     private volatile String endpoint;
 
+    /** Test aging of uploads: {at millis, by millis} pairs (fault {@code ageUploads}). */
+    private final java.util.List<long[]> uploadAging =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     public ServerSettings(
             String apiKey,
             List<String> workspaces,
@@ -113,5 +117,34 @@ public final class ServerSettings {
     /** Whether this load is one armed by {@link #crashBeforePublish(int)}; disarms it. */
     public boolean takeCrashBeforePublish() {
         return crashesBeforePublish.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+    }
+
+    /** Every upload existing now counts as {@code by} older for TTL checks (a fault). */
+    public void ageUploads(Duration by) {
+        uploadAging.add(new long[] {System.currentTimeMillis(), by.toMillis()});
+    }
+
+    /** Forgets {@link #ageUploads(Duration)}. */
+    public void clearUploadAging() {
+        uploadAging.clear();
+    }
+
+    /**
+     * Age of an upload event (finalize, consumption) that happened at {@code sinceMillis}, counting
+     * the {@link #ageUploads(Duration)} calls made at or after it.
+     */
+    public long uploadAgeMillis(long sinceMillis) {
+        long age = System.currentTimeMillis() - sinceMillis;
+        for (long[] a : uploadAging) {
+            if (a[0] >= sinceMillis) {
+                age += a[1];
+            }
+        }
+        return age;
+    }
+
+    /** Whether an upload event at {@code sinceMillis} is older than the upload TTL. */
+    public boolean uploadExpired(long sinceMillis) {
+        return uploadAgeMillis(sinceMillis) > uploadTtl.toMillis();
     }
 }

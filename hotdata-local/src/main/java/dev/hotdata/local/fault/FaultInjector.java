@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +24,8 @@ public final class FaultInjector {
     public static final int ALWAYS = Integer.MAX_VALUE;
 
     private final List<FaultRule> rules = new CopyOnWriteArrayList<>();
+    private final AtomicInteger reapplied = new AtomicInteger();
+    private final AtomicInteger failedAfterClaim = new AtomicInteger();
     private final Supplier<WriteLocks> locks;
     private final ServerSettings settings;
     private final ScheduledExecutorService timer =
@@ -131,12 +134,131 @@ public final class FaultInjector {
         settings.crashBeforePublish(times);
     }
 
-    /** Removes all rules (held locks stay held until released). */
+    /**
+     * Every upload that exists now (ready or consumed) counts as {@code by} older for the upload
+     * TTL checks: ready uploads expire, consumed uploads' receipts are forgotten (404 {@code
+     * UPLOAD_NOT_FOUND}) without waiting. Kept across {@code restart()}; {@link #clear()} undoes
+     * it.
+     */
+    public void ageUploads(Duration by) {
+        settings.ageUploads(by);
+    }
+
+    /**
+     * A deliberately broken server: the next {@code times} loads that name an already consumed
+     * upload load it again (as if the claim were missing) and answer 200. Used to prove that
+     * duplicate detectors work. It re-reads the table file the consuming load published, so it
+     * fires only while the table still holds that file (append / upsert / replace of the upload,
+     * not update / delete); otherwise the load is answered as usual and the rule does not count.
+     */
+    public FaultRule reapplyConsumedUploads(int times) {
+        return add(
+                new FaultRule(
+                        FaultRule.Kind.REAPPLY_CONSUMED,
+                        times,
+                        "POST",
+                        ".*/loads",
+                        0,
+                        null,
+                        null,
+                        null));
+    }
+
+    /**
+     * The next {@code times} loads of an {@code upload_id} claim their upload (after taking the
+     * write lock), then fail with {@code status} / {@code code} without applying anything; the
+     * upload is then consumed or released as {@code readings().failedLoadConsumesUpload()} says.
+     */
+    public FaultRule failAfterClaim(int times, int status, String code) {
+        return add(
+                new FaultRule(
+                        FaultRule.Kind.FAIL_AFTER_CLAIM,
+                        times,
+                        "POST",
+                        ".*/loads",
+                        status,
+                        null,
+                        code,
+                        null));
+    }
+
+    /**
+     * The next {@code times} loads of an {@code upload_id} hold their claim (and the database's
+     * write lock) for {@code delay} before they work: a load "in flight", for racing a second load
+     * of the same upload against it (that one answers 409 {@code CONFLICT}).
+     */
+    public FaultRule delayAfterClaim(int times, Duration delay) {
+        return add(
+                new FaultRule(
+                        FaultRule.Kind.DELAY_AFTER_CLAIM,
+                        times,
+                        "POST",
+                        ".*/loads",
+                        0,
+                        null,
+                        null,
+                        delay));
+    }
+
+    /** Internal (load service): the delay-after-claim that applies to this load, or zero. */
+    public Duration takeDelayAfterClaim() {
+        for (FaultRule r : rules) {
+            if (r.kind() == FaultRule.Kind.DELAY_AFTER_CLAIM && r.tryTake()) {
+                rules.removeIf(x -> x.remaining() <= 0);
+                return r.delay();
+            }
+        }
+        return Duration.ZERO;
+    }
+
+    /** Loads re-applied by {@link #reapplyConsumedUploads(int)} since the last {@link #clear()}. */
+    public int reappliedLoads() {
+        return reapplied.get();
+    }
+
+    /**
+     * Loads failed by {@link #failAfterClaim(int, int, String)} since the last {@link #clear()}.
+     */
+    public int failedAfterClaim() {
+        return failedAfterClaim.get();
+    }
+
+    /** Internal (load service): whether this re-sent consumed-upload load is to be re-applied. */
+    public boolean takeReapplyConsumed() {
+        for (FaultRule r : rules) {
+            if (r.kind() == FaultRule.Kind.REAPPLY_CONSUMED && r.tryTake()) {
+                reapplied.incrementAndGet();
+                rules.removeIf(x -> x.remaining() <= 0);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Internal (load service): the fail-after-claim rule that applies to this load, or null. */
+    public FaultRule takeFailAfterClaim() {
+        for (FaultRule r : rules) {
+            if (r.kind() == FaultRule.Kind.FAIL_AFTER_CLAIM && r.tryTake()) {
+                failedAfterClaim.incrementAndGet();
+                rules.removeIf(x -> x.remaining() <= 0);
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Removes all rules (held locks stay held until released), forgets {@link
+     * #ageUploads(Duration)} and resets the fault counters.
+     */
     public void clear() {
         for (FaultRule r : rules) {
             r.cancel();
         }
         rules.clear();
+        settings.clearUploadAging();
+        reapplied.set(0);
+        failedAfterClaim.set(0);
     }
 
     /** The rules still armed. */
@@ -154,6 +276,11 @@ public final class FaultInjector {
     public Decision decide(String method, String path) {
         Decision d = new Decision();
         for (FaultRule r : rules) {
+            if (r.kind() == FaultRule.Kind.REAPPLY_CONSUMED
+                    || r.kind() == FaultRule.Kind.FAIL_AFTER_CLAIM
+                    || r.kind() == FaultRule.Kind.DELAY_AFTER_CLAIM) {
+                continue; // applied by the load service, not per request
+            }
             if (r.kind() == FaultRule.Kind.FAIL && d.fail != null) {
                 continue;
             }

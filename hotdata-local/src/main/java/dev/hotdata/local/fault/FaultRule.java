@@ -16,7 +16,13 @@ public final class FaultRule {
         /** Sleep before running the request. */
         DELAY,
         /** Run the request, then cut the connection instead of sending the body. */
-        DROP_AFTER_APPLY
+        DROP_AFTER_APPLY,
+        /** A load naming an already consumed upload applies it again (a broken server). */
+        REAPPLY_CONSUMED,
+        /** An upload load claims its upload, then fails with the rule's status and code. */
+        FAIL_AFTER_CLAIM,
+        /** An upload load holds its claim (and the write lock) a while before it works. */
+        DELAY_AFTER_CLAIM
     }
 
     private final Kind kind;
@@ -59,6 +65,11 @@ public final class FaultRule {
         if (!path.matcher(requestPath).matches()) {
             return false;
         }
+        return tryTake();
+    }
+
+    /** Consumes one use if uses are left (rules that are not matched by request path). */
+    boolean tryTake() {
         while (true) {
             int r = remaining.get();
             if (r <= 0) {

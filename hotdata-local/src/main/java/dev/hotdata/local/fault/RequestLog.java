@@ -39,6 +39,28 @@ public final class RequestLog {
         return matching(method, pathRegex).size();
     }
 
+    /** How many matching requests were answered from a consumed upload's receipt. */
+    public int countReplayed(String method, String pathRegex) {
+        int n = 0;
+        for (RequestLogEntry e : matching(method, pathRegex)) {
+            if (e.replayed()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** How many matching requests answered {@code status} with {@code error.code} {@code code}. */
+    public int countError(String method, String pathRegex, int status, String code) {
+        int n = 0;
+        for (RequestLogEntry e : matching(method, pathRegex)) {
+            if (e.status() == status && code.equals(e.errorCode())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Sum of request body bytes of the matching entries. */
     public long requestBytes(String method, String pathRegex) {
         long sum = 0;

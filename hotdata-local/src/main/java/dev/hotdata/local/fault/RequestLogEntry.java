@@ -10,6 +10,7 @@ public final class RequestLogEntry {
     private final long requestBytes;
     private final boolean dropped;
     private final String errorCode;
+    private final boolean replayed;
 
     public RequestLogEntry(
             long timestampMillis,
@@ -20,6 +21,19 @@ public final class RequestLogEntry {
             long requestBytes,
             boolean dropped,
             String errorCode) {
+        this(timestampMillis, method, path, query, status, requestBytes, dropped, errorCode, false);
+    }
+
+    public RequestLogEntry(
+            long timestampMillis,
+            String method,
+            String path,
+            String query,
+            int status,
+            long requestBytes,
+            boolean dropped,
+            String errorCode,
+            boolean replayed) {
         this.timestampMillis = timestampMillis;
         this.method = method;
         this.path = path;
@@ -28,6 +42,7 @@ public final class RequestLogEntry {
         this.requestBytes = requestBytes;
         this.dropped = dropped;
         this.errorCode = errorCode;
+        this.replayed = replayed;
     }
 
     public long timestampMillis() {
@@ -67,6 +82,11 @@ public final class RequestLogEntry {
         return errorCode;
     }
 
+    /** True when a load was answered from a consumed upload's receipt (a replay). */
+    public boolean replayed() {
+        return replayed;
+    }
+
     @Override
     public String toString() {
         return method
@@ -75,6 +95,7 @@ public final class RequestLogEntry {
                 + " -> "
                 + status
                 + (dropped ? " (dropped)" : "")
+                + (replayed ? " (replayed)" : "")
                 + " ["
                 + requestBytes
                 + " B]";

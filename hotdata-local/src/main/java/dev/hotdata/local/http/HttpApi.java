@@ -2,7 +2,9 @@ package dev.hotdata.local.http;
 
 import dev.hotdata.local.api.ApiException;
 import dev.hotdata.local.api.Json;
+import dev.hotdata.local.api.ServerReadings;
 import dev.hotdata.local.api.ServerSettings;
+import dev.hotdata.local.api.UploadReuse;
 import dev.hotdata.local.catalog.Catalog;
 import dev.hotdata.local.catalog.InformationSchema;
 import dev.hotdata.local.fault.FaultInjector;
@@ -41,12 +43,14 @@ public final class HttpApi implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     private final ServerSettings settings;
+    private final ServerReadings readings;
     private final FaultInjector faults;
     private final RequestLog log;
     private final List<Route> routes = new ArrayList<>();
 
     public HttpApi(
             ServerSettings settings,
+            ServerReadings readings,
             FaultInjector faults,
             RequestLog log,
             Catalog catalog,
@@ -56,6 +60,7 @@ public final class HttpApi implements HttpHandler {
             QueryService queries,
             JobService jobs) {
         this.settings = settings;
+        this.readings = readings;
         this.faults = faults;
         this.log = log;
         Route.Scope api = Route.Scope.API;
@@ -128,7 +133,12 @@ public final class HttpApi implements HttpHandler {
                                         r.param(1),
                                         r.param(2),
                                         r.json());
-                        return Response.json(o.status, o.body);
+                        Response resp = Response.json(o.status, o.body);
+                        resp.replayed = o.replayed;
+                        if (o.status >= 400) {
+                            resp.errorCode = o.body.path("error").path("code").asText(null);
+                        }
+                        return resp;
                     });
         }
         route(
@@ -255,6 +265,16 @@ public final class HttpApi implements HttpHandler {
                     return Response.empty(204);
                 });
         route("GET", "/_local/requests", Route.Scope.CONTROL, this::requests);
+        route("POST", "/_local/readings", Route.Scope.CONTROL, this::setReadings);
+        route("GET", "/_local/readings", Route.Scope.CONTROL, r -> readingsJson());
+        route(
+                "DELETE",
+                "/_local/readings",
+                Route.Scope.CONTROL,
+                r -> {
+                    readings.reset();
+                    return readingsJson();
+                });
     }
 
     private void route(String method, String template, Route.Scope scope, Route.Handler h) {
@@ -300,7 +320,8 @@ public final class HttpApi implements HttpHandler {
                         resp.status,
                         body.length,
                         dropped,
-                        resp.errorCode));
+                        resp.errorCode,
+                        resp.replayed));
         send(ex, resp, dropped);
     }
 
@@ -510,7 +531,9 @@ public final class HttpApi implements HttpHandler {
         if (kind == null) {
             throw ApiException.badRequest(
                     "BAD_REQUEST",
-                    "'kind' is required: fail, delay, drop, lock, presign_ttl, result_delay");
+                    "'kind' is required: fail, delay, drop, lock, presign_ttl, result_delay,"
+                            + " age_uploads, reapply_consumed, fail_after_claim,"
+                            + " delay_after_claim");
         }
         switch (kind) {
             case "fail":
@@ -547,10 +570,71 @@ public final class HttpApi implements HttpHandler {
             case "result_delay":
                 faults.resultDelay(Duration.ofMillis(Json.optLong(b, "delay_ms")));
                 break;
+            case "age_uploads":
+                Long by = Json.optLong(b, "by_ms");
+                if (by == null || by < 0) {
+                    throw ApiException.badRequest(
+                            "BAD_REQUEST", "age_uploads needs by_ms (milliseconds, >= 0)");
+                }
+                faults.ageUploads(Duration.ofMillis(by));
+                break;
+            case "delay_after_claim":
+                Long hold = Json.optLong(b, "delay_ms");
+                faults.delayAfterClaim(n, Duration.ofMillis(hold == null ? 1000 : hold));
+                break;
+            case "reapply_consumed":
+                faults.reapplyConsumedUploads(n);
+                break;
+            case "fail_after_claim":
+                Long st = Json.optLong(b, "status");
+                String code = Json.optString(b, "code");
+                faults.failAfterClaim(
+                        n, st == null ? 500 : st.intValue(), code == null ? "INTERNAL" : code);
+                break;
             default:
                 throw ApiException.badRequest("BAD_REQUEST", "unknown fault kind '" + kind + "'");
         }
         return Response.empty(204);
+    }
+
+    /**
+     * {@code POST /_local/readings}: {@code {"upload_reuse":"replay"|"conflict",
+     * "failed_load_consumes_upload":true|false}}, both optional; answers the readings now in force.
+     */
+    private Response setReadings(Request r) {
+        JsonNode b = r.json();
+        JsonNode reuse = b.get("upload_reuse");
+        JsonNode consumes = b.get("failed_load_consumes_upload");
+        UploadReuse newReuse = null;
+        if (reuse != null && !reuse.isNull()) {
+            String v = reuse.asText("").toLowerCase(Locale.ROOT);
+            if (v.equals("replay")) {
+                newReuse = UploadReuse.REPLAY;
+            } else if (v.equals("conflict")) {
+                newReuse = UploadReuse.CONFLICT;
+            } else {
+                throw ApiException.badRequest(
+                        "BAD_REQUEST", "upload_reuse must be 'replay' or 'conflict'");
+            }
+        }
+        if (consumes != null && !consumes.isNull() && !consumes.isBoolean()) {
+            throw ApiException.badRequest(
+                    "BAD_REQUEST", "failed_load_consumes_upload must be true or false");
+        }
+        if (newReuse != null) {
+            readings.uploadReuse(newReuse);
+        }
+        if (consumes != null && consumes.isBoolean()) {
+            readings.failedLoadConsumesUpload(consumes.booleanValue());
+        }
+        return readingsJson();
+    }
+
+    private Response readingsJson() {
+        ObjectNode out = Json.obj();
+        out.put("upload_reuse", readings.uploadReuse().name().toLowerCase(Locale.ROOT));
+        out.put("failed_load_consumes_upload", readings.failedLoadConsumesUpload());
+        return Response.json(200, out);
     }
 
     private static String require(String pathRegex) {
@@ -571,6 +655,7 @@ public final class HttpApi implements HttpHandler {
             o.put("request_bytes", e.requestBytes());
             o.put("dropped", e.dropped());
             o.put("error_code", e.errorCode());
+            o.put("replayed", e.replayed());
         }
         return Response.json(200, out);
     }

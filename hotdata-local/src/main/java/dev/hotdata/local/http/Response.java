@@ -19,6 +19,9 @@ final class Response {
     /** The error code, for the request log. */
     String errorCode;
 
+    /** Answered from a consumed upload's receipt, for the request log. */
+    boolean replayed;
+
     Response(int status, String contentType, byte[] body) {
         this.status = status;
         this.contentType = contentType;

@@ -4,10 +4,14 @@ import dev.hotdata.local.api.ApiException;
 import dev.hotdata.local.api.Identifiers;
 import dev.hotdata.local.api.Ids;
 import dev.hotdata.local.api.Json;
+import dev.hotdata.local.api.ServerReadings;
 import dev.hotdata.local.api.ServerSettings;
+import dev.hotdata.local.api.UploadReuse;
 import dev.hotdata.local.catalog.Catalog;
 import dev.hotdata.local.engine.DuckType;
 import dev.hotdata.local.engine.Engine;
+import dev.hotdata.local.fault.FaultInjector;
+import dev.hotdata.local.fault.FaultRule;
 import dev.hotdata.local.jobs.JobService;
 import dev.hotdata.local.store.ColumnRecord;
 import dev.hotdata.local.store.DataLayout;
@@ -60,6 +64,9 @@ public final class LoadService {
     private final WriteLocks locks;
     private final ServerSettings settings;
     private final ScheduledExecutorService scheduler;
+    private final ServerReadings readings;
+    private final FaultInjector faults;
+    private volatile boolean stopped;
 
     public LoadService(
             StateStore store,
@@ -68,7 +75,9 @@ public final class LoadService {
             JobService jobs,
             WriteLocks locks,
             ServerSettings settings,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler,
+            ServerReadings readings,
+            FaultInjector faults) {
         this.store = store;
         this.layout = engine.layout();
         this.engine = engine;
@@ -77,6 +86,16 @@ public final class LoadService {
         this.locks = locks;
         this.settings = settings;
         this.scheduler = scheduler;
+        this.readings = readings;
+        this.faults = faults;
+    }
+
+    /**
+     * The server incarnation is stopping: loads cut by it must not consume their uploads (they fail
+     * because their pools and engine go away, not because of their data).
+     */
+    public void stop() {
+        stopped = true;
     }
 
     /** The answer to a load request: 200 with the load response, or 202 with a job. */
@@ -84,9 +103,17 @@ public final class LoadService {
         public final int status;
         public final ObjectNode body;
 
+        /** True when answered from a consumed upload's receipt (nothing was applied). */
+        public final boolean replayed;
+
         Outcome(int status, ObjectNode body) {
+            this(status, body, false);
+        }
+
+        Outcome(int status, ObjectNode body, boolean replayed) {
             this.status = status;
             this.body = body;
+            this.replayed = replayed;
         }
     }
 
@@ -103,6 +130,14 @@ public final class LoadService {
         ResultRecord result;
         String idempotencyId;
         String dataHash;
+
+        /** Fault {@code reapplyConsumedUploads}: the upload is consumed; load this file again. */
+        boolean reapply;
+
+        Path reapplySource;
+
+        /** The table file published from the upload (recorded in the receipt). */
+        String incomingPath;
     }
 
     /** {@code POST .../schemas/{s}/tables/{t}/loads} (database- or connection-scoped). */
@@ -118,6 +153,7 @@ public final class LoadService {
         p.schema = Identifiers.normalize("schema", rawSchema);
         p.table = Identifiers.normalize("table", rawTable);
         p.req = LoadRequest.parse(body, settings.inlineMaxBytes());
+        boolean[] deleted = new boolean[1];
         List<String> declaredKey =
                 store.read(
                         st -> {
@@ -127,17 +163,24 @@ public final class LoadService {
                             p.connectionId = db.connectionId;
                             SchemaRecord s = db.schemas.get(p.schema);
                             TableRecord t = s == null ? null : s.tables.get(p.table);
-                            if (t != null && t.deleted) {
-                                throw ApiException.notFound(
-                                        "TABLE_DELETED",
-                                        "table '"
-                                                + p.schema
-                                                + "."
-                                                + p.table
-                                                + "' not found (the table was deleted)");
-                            }
+                            deleted[0] = t != null && t.deleted;
                             return t == null || t.key == null ? null : new ArrayList<>(t.key);
                         });
+        if (p.req.uploadId != null) {
+            // a consumed upload answers from its receipt, whatever table / mode this load names
+            UploadService.Receipt receipt = uploads.receipt(ws, p.req.uploadId);
+            if (receipt != null) {
+                Outcome answer = answerConsumed(p, receipt);
+                if (answer != null) {
+                    return answer;
+                }
+            }
+        }
+        if (deleted[0]) {
+            throw ApiException.notFound(
+                    "TABLE_DELETED",
+                    "table '" + p.schema + "." + p.table + "' not found (the table was deleted)");
+        }
         if (p.req.keyMode()) {
             if (p.req.key == null && declaredKey == null) {
                 throw ApiException.badRequest(
@@ -211,7 +254,7 @@ public final class LoadService {
                 return new Outcome(200, previous);
             }
         }
-        if (p.req.uploadId != null) {
+        if (p.req.uploadId != null && !p.reapply) {
             p.upload = uploads.claim(ws, p.req.uploadId);
         }
         try {
@@ -266,13 +309,71 @@ public final class LoadService {
         return new Outcome(202, out);
     }
 
-    /** Runs the load; always releases the lock, and the claims when the load fails. */
+    /**
+     * A load naming a consumed upload: the receipt's answer (REPLAY), 409 {@code CONFLICT}
+     * (CONFLICT), or null when the {@code reapplyConsumedUploads} fault makes it load again.
+     */
+    private Outcome answerConsumed(Plan p, UploadService.Receipt receipt) {
+        if (receipt.status == 200 && receipt.file != null) {
+            Path file = layout.resolve(receipt.file);
+            if (Files.exists(file) && faults.takeReapplyConsumed()) {
+                p.reapply = true;
+                p.reapplySource = file;
+                p.upload = store.read(st -> st.uploads.get(p.req.uploadId));
+                return null;
+            }
+        }
+        if (readings.uploadReuse() == UploadReuse.CONFLICT
+                || receipt.status == 0
+                || receipt.body == null) {
+            throw ApiException.conflict(
+                    "CONFLICT", "upload '" + p.req.uploadId + "' was already consumed by a load");
+        }
+        return new Outcome(receipt.status, receipt.body, true);
+    }
+
+    /**
+     * Runs the load; always releases the lock. When the load fails, its upload is released, or
+     * consumed with the failure as its receipt under {@code failedLoadConsumesUpload}.
+     */
     private ObjectNode runLocked(Plan p) {
         boolean ok = false;
         try {
+            if (p.upload != null && !p.reapply) {
+                java.time.Duration hold = faults.takeDelayAfterClaim();
+                if (!hold.isZero()) {
+                    try {
+                        Thread.sleep(hold.toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted (server stopping)", e);
+                    }
+                }
+                FaultRule rule = faults.takeFailAfterClaim();
+                if (rule != null) {
+                    throw new ApiException(
+                            rule.status(),
+                            rule.errorCode() != null ? rule.errorCode() : "INTERNAL",
+                            "injected failure after the upload claim (hotdata-local)");
+                }
+            }
             ObjectNode out = execute(p);
             ok = true;
             return out;
+        } catch (ApiException e) {
+            if (p.upload != null
+                    && !p.reapply
+                    && !stopped
+                    && e.status() >= 400
+                    && readings.failedLoadConsumesUpload()) {
+                ObjectNode body = Json.obj();
+                ObjectNode err = body.putObject("error");
+                err.put("code", e.code());
+                err.put("message", e.getMessage());
+                uploads.consumeFailed(p.upload.id, e.status(), body);
+                p.upload = null; // consumed: nothing to release
+            }
+            throw e;
         } finally {
             locks.release(p.databaseId);
             if (!ok) {
@@ -282,7 +383,7 @@ public final class LoadService {
     }
 
     private void releaseClaims(Plan p) {
-        if (p.upload != null) {
+        if (p.upload != null && !p.reapply) {
             uploads.release(p.upload.id);
         }
         if (p.idempotencyId != null) {
@@ -322,7 +423,10 @@ public final class LoadService {
             Files.createDirectories(tableDir);
             String format;
             Path source;
-            if (p.upload != null) {
+            if (p.reapply) {
+                source = p.reapplySource;
+                format = "parquet";
+            } else if (p.upload != null) {
                 source = uploads.dataFile(p.upload.id);
                 format = p.req.format != null ? p.req.format : detectFormat(p.upload, source);
             } else if (p.result != null) {
@@ -369,6 +473,7 @@ public final class LoadService {
                 incomingTarget = tableDir.resolve(name);
                 incomingFile = new FileRecord();
                 incomingFile.path = layout.relative(incomingTarget);
+                p.incomingPath = incomingFile.path;
                 for (ColumnRecord col : incoming) {
                     incomingFile.columns.add(col.name);
                 }
@@ -472,7 +577,8 @@ public final class LoadService {
         boolean moved = false;
         try {
             if (uploadTarget != null) {
-                linkOrCopy(uploads.dataFile(p.upload.id), uploadTarget);
+                linkOrCopy(
+                        p.reapply ? p.reapplySource : uploads.dataFile(p.upload.id), uploadTarget);
                 moved = true;
             }
             if (settings.takeCrashBeforePublish()) {
@@ -532,15 +638,20 @@ public final class LoadService {
                                         t.key = new ArrayList<>(p.key);
                                     }
                                 }
-                                if (p.upload != null) {
-                                    uploads.consumeInState(st.uploads.get(p.upload.id));
-                                }
                                 ObjectNode o = Json.obj();
                                 o.put("connection_id", p.connectionId);
                                 o.put("schema_name", p.schema);
                                 o.put("table_name", p.table);
                                 o.put("row_count", noop ? 0 : rowCount);
                                 o.put("arrow_schema_json", arrowSchemaJson(columns));
+                                if (p.upload != null && !p.reapply) {
+                                    // the receipt: a re-send of this upload answers this again
+                                    uploads.consumeInState(
+                                            st.uploads.get(p.upload.id),
+                                            200,
+                                            o,
+                                            noop ? null : p.incomingPath);
+                                }
                                 if (p.idempotencyId != null) {
                                     IdempotencyRecord rec = st.idempotency.get(p.idempotencyId);
                                     rec.running = false;
@@ -548,7 +659,7 @@ public final class LoadService {
                                 }
                                 return o;
                             });
-            if (p.upload != null) {
+            if (p.upload != null && !p.reapply) {
                 uploads.afterConsumed(p.upload.id);
             }
             layout.deleteLater(scheduler, garbage);

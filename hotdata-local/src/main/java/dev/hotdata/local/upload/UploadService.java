@@ -311,9 +311,57 @@ public final class UploadService {
 
     // ---------------------------------------------------------------- claims by loads
 
+    /** What a finished load left on the upload it consumed: its final answer. */
+    public static final class Receipt {
+        /** HTTP status of the consuming load's answer; 0 for an upload consumed without one. */
+        public final int status;
+
+        public final ObjectNode body;
+
+        /** The table file (relative path) published from the upload, or null. */
+        public final String file;
+
+        Receipt(int status, ObjectNode body, String file) {
+            this.status = status;
+            this.body = body;
+            this.file = file;
+        }
+    }
+
+    /**
+     * The receipt of a consumed upload, or null when the upload is not consumed. 404 {@code
+     * UPLOAD_NOT_FOUND} for an unknown upload, and for a consumed one whose receipt is older than
+     * the upload TTL (forgotten).
+     */
+    public Receipt receipt(String ws, String id) {
+        return store.read(
+                st -> {
+                    UploadRecord u = st.uploads.get(id);
+                    if (u == null || !u.workspaceId.equals(ws)) {
+                        throw ApiException.notFound(
+                                "UPLOAD_NOT_FOUND", "upload '" + id + "' not found");
+                    }
+                    if (!UploadRecord.CONSUMED.equals(u.status)) {
+                        return null;
+                    }
+                    long since = u.consumedAtMillis > 0 ? u.consumedAtMillis : u.finalizedAtMillis;
+                    if (settings.uploadExpired(since)) {
+                        throw ApiException.notFound(
+                                "UPLOAD_NOT_FOUND",
+                                "upload '" + id + "' not found (consumed and expired)");
+                    }
+                    return new Receipt(
+                            u.receiptStatus == null ? 0 : u.receiptStatus,
+                            u.receiptBody instanceof ObjectNode
+                                    ? ((ObjectNode) u.receiptBody).deepCopy()
+                                    : null,
+                            u.receiptFile);
+                });
+    }
+
     /**
      * Checks that an upload can be loaded and claims it for one load; 404 unknown/expired, 400 not
-     * finalized, 409 {@code UPLOAD_CONSUMED} / {@code UPLOAD_IN_FLIGHT}.
+     * finalized, 409 {@code CONFLICT} when another load holds it (or consumed it meanwhile).
      */
     public UploadRecord claim(String ws, String id) {
         return store.read(
@@ -325,21 +373,19 @@ public final class UploadService {
                     }
                     if (UploadRecord.CONSUMED.equals(u.status)) {
                         throw ApiException.conflict(
-                                "UPLOAD_CONSUMED",
-                                "upload '" + id + "' was already consumed by a successful load");
+                                "CONFLICT", "upload '" + id + "' was already consumed by a load");
                     }
                     if (!UploadRecord.READY.equals(u.status)) {
                         throw ApiException.badRequest(
                                 "UPLOAD_NOT_FINALIZED", "upload '" + id + "' is not finalized");
                     }
-                    if (u.finalizedAtMillis + settings.uploadTtl().toMillis()
-                            < System.currentTimeMillis()) {
+                    if (settings.uploadExpired(u.finalizedAtMillis)) {
                         throw ApiException.notFound(
                                 "UPLOAD_NOT_FOUND", "upload '" + id + "' has expired");
                     }
                     if (!inFlight.add(id)) {
                         throw ApiException.conflict(
-                                "UPLOAD_IN_FLIGHT",
+                                "CONFLICT",
                                 "upload '" + id + "' is being loaded by another request");
                     }
                     return u;
@@ -351,9 +397,29 @@ public final class UploadService {
         inFlight.remove(id);
     }
 
-    /** Marks a claimed upload consumed; call inside the publishing state write. */
-    public void consumeInState(UploadRecord u) {
+    /**
+     * Marks a claimed upload consumed with its receipt (the load's final answer); call inside the
+     * publishing state write.
+     */
+    public void consumeInState(UploadRecord u, int status, ObjectNode body, String file) {
         u.status = UploadRecord.CONSUMED;
+        u.consumedAtMillis = System.currentTimeMillis();
+        u.receiptStatus = status;
+        u.receiptBody = body.deepCopy();
+        u.receiptFile = file;
+    }
+
+    /** A failed load consumes its claimed upload, keeping the failure as the receipt. */
+    public void consumeFailed(String id, int status, ObjectNode errorBody) {
+        store.write(
+                st -> {
+                    UploadRecord u = st.uploads.get(id);
+                    if (u != null && UploadRecord.READY.equals(u.status)) {
+                        consumeInState(u, status, errorBody, null);
+                    }
+                    return null;
+                });
+        afterConsumed(id);
     }
 
     /** Ends a claim after the consuming publish; removes what is left of its directory. */

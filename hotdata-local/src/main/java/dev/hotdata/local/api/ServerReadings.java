@@ -1,0 +1,73 @@
+package dev.hotdata.local.api;
+
+import java.util.Objects;
+
+/**
+ * Readings of server behaviours the public material leaves open, switchable at run time so a
+ * client's tests can run under each. Thread-safe (volatile fields); kept across {@code restart()}.
+ *
+ * <p>Reached as {@code server.readings()}; also set on the builder, on the command line ({@code
+ * --upload-reuse replay|conflict}, {@code --failed-load-consumes-upload}) and over HTTP ({@code
+ * POST /_local/readings}).
+ */
+public final class ServerReadings {
+    private final UploadReuse initialUploadReuse;
+    private final boolean initialFailedLoadConsumesUpload;
+    private volatile UploadReuse uploadReuse;
+    private volatile boolean failedLoadConsumesUpload;
+
+    /** The built-in defaults: {@link UploadReuse#REPLAY}, failed loads do not consume. */
+    public ServerReadings() {
+        this(UploadReuse.REPLAY, false);
+    }
+
+    /** Readings starting from (and {@link #reset() resetting to}) the given values. */
+    public ServerReadings(UploadReuse uploadReuse, boolean failedLoadConsumesUpload) {
+        this.initialUploadReuse = Objects.requireNonNull(uploadReuse, "uploadReuse");
+        this.initialFailedLoadConsumesUpload = failedLoadConsumesUpload;
+        this.uploadReuse = uploadReuse;
+        this.failedLoadConsumesUpload = failedLoadConsumesUpload;
+    }
+
+    /** What a re-sent, already consumed {@code upload_id} answers; default {@code REPLAY}. */
+    public UploadReuse uploadReuse() {
+        return uploadReuse;
+    }
+
+    public ServerReadings uploadReuse(UploadReuse reuse) {
+        this.uploadReuse = Objects.requireNonNull(reuse, "reuse");
+        return this;
+    }
+
+    /**
+     * Whether a load that claimed its upload and then failed (4xx/5xx after the claim) consumes the
+     * upload, keeping the failure as its receipt; default false (the upload is released).
+     */
+    public boolean failedLoadConsumesUpload() {
+        return failedLoadConsumesUpload;
+    }
+
+    public ServerReadings failedLoadConsumesUpload(boolean consumes) {
+        this.failedLoadConsumesUpload = consumes;
+        return this;
+    }
+
+    /**
+     * Back to the defaults the server was built with ({@code REPLAY} / false unless the builder or
+     * the command line chose otherwise).
+     */
+    public ServerReadings reset() {
+        this.uploadReuse = initialUploadReuse;
+        this.failedLoadConsumesUpload = initialFailedLoadConsumesUpload;
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerReadings{uploadReuse="
+                + uploadReuse
+                + ", failedLoadConsumesUpload="
+                + failedLoadConsumesUpload
+                + "}";
+    }
+}
