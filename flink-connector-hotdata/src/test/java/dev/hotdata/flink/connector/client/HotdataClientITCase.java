@@ -20,6 +20,7 @@ import dev.hotdata.flink.connector.client.model.TableInfo;
 import dev.hotdata.flink.connector.client.model.UploadSession;
 import dev.hotdata.local.HotdataLocalExtension;
 import dev.hotdata.local.HotdataLocalServer;
+import dev.hotdata.local.api.UploadReuse;
 import dev.hotdata.local.fault.RequestLogEntry;
 
 import org.junit.jupiter.api.AfterEach;
@@ -214,20 +215,32 @@ class HotdataClientITCase {
                         client.load(db, "public", "t", upload(LoadMode.REPLACE, first.uploadId()))
                                 .rowCount())
                 .isEqualTo(100);
-        assertThatThrownBy(
-                        () ->
-                                client.load(
-                                        db,
-                                        "public",
-                                        "t",
-                                        upload(LoadMode.APPEND, first.uploadId())))
-                .isInstanceOfSatisfying(
-                        HotdataException.class,
-                        e -> {
-                            assertThat(e.statusCode()).isEqualTo(409);
-                            assertThat(e.errorCode()).isEqualTo(HotdataErrorCodes.UPLOAD_CONSUMED);
-                            assertThat(e.isTransient()).isFalse();
-                        });
+        // re-sent: the server replays the first load's result and applies nothing ...
+        assertThat(
+                        client.load(db, "public", "t", upload(LoadMode.APPEND, first.uploadId()))
+                                .rowCount())
+                .isEqualTo(100);
+        assertThat(scalar(db, "SELECT count(*) FROM public.t")).isEqualTo(100);
+        // ... or, under the other reading, refuses it with a terminal 409
+        server.readings().uploadReuse(UploadReuse.CONFLICT);
+        try {
+            assertThatThrownBy(
+                            () ->
+                                    client.load(
+                                            db,
+                                            "public",
+                                            "t",
+                                            upload(LoadMode.APPEND, first.uploadId())))
+                    .isInstanceOfSatisfying(
+                            HotdataException.class,
+                            e -> {
+                                assertThat(e.statusCode()).isEqualTo(409);
+                                assertThat(e.isTransient()).isFalse();
+                            });
+        } finally {
+            server.readings().reset();
+        }
+        assertThat(scalar(db, "SELECT count(*) FROM public.t")).isEqualTo(100);
 
         String more = client.uploadFile(parquet("b", 100, 50), "application/parquet").uploadId();
         assertThat(client.load(db, "public", "t", upload(LoadMode.APPEND, more)).rowCount())
@@ -478,7 +491,7 @@ class HotdataClientITCase {
     }
 
     @Test
-    void lockedDatabasesAreRetriedAndLostResponsesFindTheUploadConsumed() throws Exception {
+    void lockedDatabasesAreRetriedAndLostResponsesAreReplayed() throws Exception {
         String db = newDatabase();
         String uploadId = client.uploadFile(parquet("l", 0, 7), "application/parquet").uploadId();
         server.faults().holdLock(db, Duration.ofMillis(600));
@@ -488,12 +501,10 @@ class HotdataClientITCase {
 
         String second = client.uploadFile(parquet("l2", 7, 3), "application/parquet").uploadId();
         server.faults().dropAfterApply(1, "POST", ".*/tables/l/loads");
-        assertThatThrownBy(() -> client.load(db, "public", "l", upload(LoadMode.APPEND, second)))
-                .isInstanceOfSatisfying(
-                        HotdataException.class,
-                        e ->
-                                assertThat(e.errorCode())
-                                        .isEqualTo(HotdataErrorCodes.UPLOAD_CONSUMED));
+        // the retry after the lost answer is answered with the applied load's result
+        assertThat(client.load(db, "public", "l", upload(LoadMode.APPEND, second)).rowCount())
+                .isEqualTo(10);
+        assertThat(server.requestLog().countReplayed("POST", ".*/tables/l/loads")).isEqualTo(1);
         assertThat(scalar(db, "SELECT count(*) FROM public.l")).isEqualTo(10);
     }
 
