@@ -93,8 +93,27 @@ final class HotdataUploadLoader {
                     return;
                 }
                 if (e.statusCode() != 409) {
+                    if (!isRefusal(e)) {
+                        throw e; // not a definite answer (a timeout, say): it may have loaded
+                    }
                     recordFailure(file, c, e);
-                    throw e;
+                    throw new HotdataTargetException(
+                            "Hotdata refused to load "
+                                    + describe(c, file)
+                                    + " into "
+                                    + config.schema()
+                                    + "."
+                                    + table
+                                    + " ("
+                                    + e.statusCode()
+                                    + (e.errorCode() == null ? "" : " " + e.errorCode())
+                                    + "): "
+                                    + e.serverMessage()
+                                    + ". The upload stays in Flink's checkpoint and the next"
+                                    + " attempt loads it again; if Hotdata keeps a refused upload"
+                                    + " consumed, its rows cannot be published and the job keeps"
+                                    + " failing here.",
+                            e);
                 }
                 if (attempt < confirmations) {
                     // claimed by a load that may still be running: let it end
@@ -173,12 +192,15 @@ final class HotdataUploadLoader {
                 e);
     }
 
+    /** Whether the server definitely refused the load (rather than leaving its fate open). */
+    private static boolean isRefusal(HotdataException e) {
+        return (e.statusCode() >= 400 && e.statusCode() < 500)
+                || HotdataErrorCodes.JOB_FAILED.equals(e.errorCode());
+    }
+
     private void recordFailure(HotdataUploadedFile file, HotdataCommittable c, HotdataException e) {
-        boolean refused =
-                (e.statusCode() >= 400 && e.statusCode() < 500)
-                        || HotdataErrorCodes.JOB_FAILED.equals(e.errorCode());
-        if (log == null || !refused) {
-            return; // not a definite refusal (a timeout, say): the load may still have happened
+        if (log == null) {
+            return;
         }
         try {
             log.appendFailure(c, file, clock.instant());

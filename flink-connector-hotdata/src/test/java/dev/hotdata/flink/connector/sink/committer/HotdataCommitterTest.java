@@ -17,6 +17,8 @@ import dev.hotdata.flink.connector.sink.HotdataSinkConfigs;
 import dev.hotdata.flink.connector.sink.HotdataWriteMode;
 import dev.hotdata.flink.connector.sink.writer.HotdataWriter;
 import dev.hotdata.local.HotdataLocalExtension;
+import dev.hotdata.local.api.UploadReuse;
+import dev.hotdata.local.fault.FaultRule;
 
 import org.apache.flink.runtime.metrics.groups.InternalSinkCommitterMetricGroup;
 import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
@@ -31,6 +33,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -76,6 +81,7 @@ class HotdataCommitterTest {
     @AfterEach
     void tearDown() {
         HOTDATA.server().faults().clear();
+        HOTDATA.server().readings().reset();
         committers.forEach(HotdataCommitter::close);
         client.close();
     }
@@ -384,5 +390,98 @@ class HotdataCommitterTest {
             holder.join();
         }
         assertThat(table()).isEqualTo(expected(id -> id, 1, 2));
+    }
+
+    /**
+     * A committable published in full and then committed again without the log's proof (a new
+     * committer that was not restored) changes nothing, whichever way the server answers a re-sent
+     * upload.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(UploadReuse.class)
+    void aCommittableCommittedAgainChangesNothing(UploadReuse reading) throws Exception {
+        HOTDATA.server().readings().uploadReuse(reading);
+        HotdataSinkConfig config = config(HotdataWriteMode.APPEND, "s");
+        HotdataCommittable c =
+                committable("s", "r", 1, false, upload(id -> id, 1, 2), upload(id -> id, 3));
+        commitOk(committer(config, -1), c);
+        int replayed = HOTDATA.server().requestLog().countReplayed("POST", ".*/tables/t/loads");
+
+        commitOk(committer(config, -1), c);
+
+        assertThat(table()).isEqualTo(expected(id -> id, 1, 3));
+        int replays =
+                HOTDATA.server().requestLog().countReplayed("POST", ".*/tables/t/loads") - replayed;
+        assertThat(replays).isEqualTo(reading == UploadReuse.REPLAY ? 2 : 0);
+    }
+
+    /**
+     * A load the server refused after claiming its upload: where the server then keeps the upload
+     * consumed, committing again must not take "claimed" for "published"; where it releases it, the
+     * next attempt publishes it.
+     */
+    @ParameterizedTest(name = "{0}, failed load consumes: {1}")
+    @CsvSource({"REPLAY,true", "CONFLICT,true", "REPLAY,false", "CONFLICT,false"})
+    void aLoadRefusedAfterItsClaimIsNeverTakenForPublished(UploadReuse reading, boolean consumes)
+            throws Exception {
+        HOTDATA.server().readings().uploadReuse(reading).failedLoadConsumesUpload(consumes);
+        HotdataSinkConfig config = config(HotdataWriteMode.APPEND, "s");
+        HotdataCommitter committer = committer(config, -1);
+        commitOk(committer, committable("s", "r", 1, false, upload(id -> id, 1)));
+        HotdataCommittable c = committable("s", "r", 2, false, upload(id -> id, 2, 3));
+        FaultRule refusal = HOTDATA.server().faults().failAfterClaim(1, 400, "INVALID_PARQUET");
+
+        assertThat(commit(committer, c).failure).isNotNull();
+        assertThat(refusal.hits()).as("refusal after the claim fired").isEqualTo(1);
+
+        TestCommitRequest again = commit(committer(config, 2), c);
+        if (consumes) {
+            assertThat(again.failure)
+                    .as("committing a consumed-by-failure upload again")
+                    .isNotNull()
+                    .hasMessageContaining(c.files().get(0).uploadId());
+            assertThat(table()).isEqualTo(expected(id -> id, 1, 1));
+        } else {
+            assertThat(again.failure).isNull();
+            assertThat(table()).isEqualTo(expected(id -> id, 1, 3));
+        }
+    }
+
+    /** An upload forgotten by the server after its lifetime is done if the log names it. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(UploadReuse.class)
+    void aGoneUploadTheLogNamesIsDone(UploadReuse reading) throws Exception {
+        HOTDATA.server().readings().uploadReuse(reading);
+        HotdataSinkConfig config = config(HotdataWriteMode.UPSERT, "s");
+        HotdataCommittable c = committable("s", "r", 1, false, upload(id -> id, 1, 2));
+        commitOk(committer(config, -1), c);
+        HOTDATA.server().faults().ageUploads(Duration.ofHours(25));
+
+        commitOk(committer(config, -1), c);
+
+        assertThat(
+                        HOTDATA.server()
+                                .requestLog()
+                                .countError("POST", ".*/tables/t/loads", 404, "UPLOAD_NOT_FOUND"))
+                .as("the server had forgotten the upload")
+                .isPositive();
+        assertThat(table()).isEqualTo(expected(id -> id, 1, 2));
+    }
+
+    /** An upload that expired before it was ever loaded fails, naming what cannot be published. */
+    @Test
+    void anExpiredUploadNeverPublishedFailsNamingIt() throws Exception {
+        HotdataSinkConfig config = config(HotdataWriteMode.APPEND, "s");
+        HotdataUploadedFile late = upload(id -> id, 7, 8, 9);
+        HOTDATA.server().faults().ageUploads(Duration.ofHours(25));
+
+        TestCommitRequest request =
+                commit(committer(config, -1), committable("s", "r", 4, false, late));
+
+        assertThat(request.failure)
+                .isNotNull()
+                .hasMessageContaining(late.uploadId())
+                .hasMessageContaining("checkpoint 4")
+                .hasMessageContaining("3 rows");
     }
 }
