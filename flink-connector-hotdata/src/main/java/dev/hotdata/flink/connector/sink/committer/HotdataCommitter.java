@@ -67,6 +67,7 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
     private HotdataTarget target;
     private HotdataCommitLog commitLog;
     private HotdataPublisher publisher;
+    private HotdataUploadLoader loader;
 
     public HotdataCommitter(HotdataSinkConfig config, CommitterInitContext context) {
         this(
@@ -196,6 +197,7 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
             commitLog.append(c, clock.instant());
         }
         publisher.finish(c);
+        loader.forget(c);
         lastCommitMillis = clock.millis() - start;
         commitDurations.update(lastCommitMillis);
         LOG.info(
@@ -213,7 +215,7 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
                     config.commitLogEnabled()
                             ? new HotdataCommitLog(client, config, resolved.databaseId(), jobId)
                             : null;
-            HotdataUploadLoader loader =
+            loader =
                     new HotdataUploadLoader(
                             client,
                             config,

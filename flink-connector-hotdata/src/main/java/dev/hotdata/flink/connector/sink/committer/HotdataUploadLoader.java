@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Loads one finalized upload into a table, safely again and again: the one place that decides what
@@ -25,17 +27,20 @@ import java.time.Duration;
  * <ul>
  *   <li>200: published, by this load or, re-sent, by the earlier one whose result the server
  *       replays.
- *   <li>409 other than {@code RESOURCE_LOCKED}: the server has claimed the upload for another load.
- *       It is re-sent for a while, so that a load still running ends (a replay or a fresh load then
- *       answers 200). Still claimed after that, it was consumed by an earlier load: published,
- *       unless the commit log records that the server refused a load of it.
+ *   <li>409 {@code CONFLICT} (the attested code of a claim conflict): the server has claimed the
+ *       upload for another load. It is re-sent a few times, so that a load still running ends (a
+ *       replay or a fresh load then answers 200). Still claimed after that, it was consumed by an
+ *       earlier load: published, unless the commit log records that the server refused a load of
+ *       it. A 409 with any other code (an incompatible column type, say) is a refusal.
  *   <li>404: the upload is unknown or expired. Published only if the commit log names it; anything
  *       else fails with what the user needs to know.
  *   <li>any other refusal: recorded in the commit log (so that a later "consumed" is not taken for
  *       "published") and raised.
  * </ul>
  *
- * No decision rests on an error code other than {@code RESOURCE_LOCKED} or on a message text.
+ * No decision rests on an error code other than the attested {@code RESOURCE_LOCKED} (transient,
+ * retried by the client) and {@code CONFLICT}, nor on a message text; an unknown code is a refusal,
+ * which fails loudly rather than skip.
  */
 @Internal
 final class HotdataUploadLoader {
@@ -45,6 +50,12 @@ final class HotdataUploadLoader {
     /** Loads run as jobs with a synchronous window, as Hotdata's own clients load. */
     private static final int ASYNC_AFTER_MS = 10_000;
 
+    /**
+     * How often a claimed upload is re-sent before it counts as consumed: with the default back-off
+     * (1 s doubling) a load still running gets about 7 s to end.
+     */
+    static final int CLAIM_CONFIRMATIONS = 3;
+
     private final HotdataClient client;
     private final HotdataSinkConfig config;
     private final String databaseId;
@@ -53,6 +64,12 @@ final class HotdataUploadLoader {
     private final Clock clock;
     private final Counter loads;
     private final Counter loadedRows;
+
+    /**
+     * Uploads this committer loaded (200): a later "claimed" answer for one of them is this load's
+     * claim, whatever the log says of an earlier refusal.
+     */
+    private final Set<String> loadedHere = new HashSet<>();
 
     HotdataUploadLoader(
             HotdataClient client,
@@ -77,10 +94,11 @@ final class HotdataUploadLoader {
     void load(String table, HotdataUploadedFile file, LoadMode mode, HotdataCommittable c)
             throws HotdataException, HotdataTargetException {
         RetryPolicy policy = config.clientConfig().retryPolicy();
-        int confirmations = Math.max(1, policy.maxRetries());
+        int confirmations = Math.max(1, Math.min(CLAIM_CONFIRMATIONS, policy.maxRetries()));
         for (int attempt = 0; ; attempt++) {
             try {
                 client.load(databaseId, config.schema(), table, request(file, mode));
+                loadedHere.add(file.uploadId());
                 loads.inc();
                 loadedRows.inc(file.rowCount());
                 return;
@@ -92,19 +110,21 @@ final class HotdataUploadLoader {
                     requireLogged(file, c, e);
                     return;
                 }
-                if (e.statusCode() != 409) {
+                if (!isClaimConflict(e)) {
                     if (!isRefusal(e)) {
                         throw e; // not a definite answer (a timeout, say): it may have loaded
                     }
                     recordFailure(file, c, e);
                     throw new HotdataTargetException(
-                            "Hotdata refused to load "
-                                    + describe(c, file)
+                            "Hotdata refused to publish checkpoint "
+                                    + c.checkpointId()
                                     + " into "
                                     + config.schema()
                                     + "."
                                     + table
-                                    + " ("
+                                    + ": the load of "
+                                    + describe(c, file)
+                                    + " was refused ("
                                     + e.statusCode()
                                     + (e.errorCode() == null ? "" : " " + e.errorCode())
                                     + "): "
@@ -125,9 +145,12 @@ final class HotdataUploadLoader {
                                             : null));
                     continue;
                 }
-                if (log != null && log.recordsFailed(c.sinkId(), file.uploadId())) {
+                if (!loadedHere.contains(file.uploadId())
+                        && log != null
+                        && log.recordsFailed(c.sinkId(), file.uploadId())) {
                     throw new HotdataTargetException(
-                            describe(c, file)
+                            "The "
+                                    + describe(c, file)
                                     + " was consumed by a load that Hotdata refused (recorded in "
                                     + HotdataCommitLog.TABLE
                                     + "); its rows were never published and cannot be loaded"
@@ -143,6 +166,13 @@ final class HotdataUploadLoader {
                         e.getMessage());
                 return;
             }
+        }
+    }
+
+    /** Forgets the uploads of a committable that is published and logged. */
+    void forget(HotdataCommittable c) {
+        for (HotdataUploadedFile file : c.files()) {
+            loadedHere.remove(file.uploadId());
         }
     }
 
@@ -171,7 +201,8 @@ final class HotdataUploadLoader {
             return;
         }
         throw new HotdataTargetException(
-                describe(c, file)
+                "The "
+                        + describe(c, file)
                         + " is unknown to Hotdata ("
                         + e.statusCode()
                         + (e.errorCode() == null ? "" : " " + e.errorCode())
@@ -190,6 +221,11 @@ final class HotdataUploadLoader {
                         + ") must be produced again, e.g. by restarting the job from a source"
                         + " position before that checkpoint without its state.",
                 e);
+    }
+
+    /** A 409 saying that another load holds or held the upload. */
+    private static boolean isClaimConflict(HotdataException e) {
+        return e.statusCode() == 409 && HotdataErrorCodes.CONFLICT.equals(e.errorCode());
     }
 
     /** Whether the server definitely refused the load (rather than leaving its fate open). */
@@ -224,7 +260,7 @@ final class HotdataUploadLoader {
     }
 
     private static String describe(HotdataCommittable c, HotdataUploadedFile file) {
-        return "Upload "
+        return "upload "
                 + file.uploadId()
                 + " ("
                 + file.rowCount()

@@ -484,4 +484,31 @@ class HotdataCommitterTest {
                 .hasMessageContaining("checkpoint 4")
                 .hasMessageContaining("3 rows");
     }
+
+    /**
+     * A 409 that is not a claim conflict (an incompatible column type, say) is a refusal: it fails
+     * the commit and is never taken for "published".
+     */
+    @Test
+    void aConflictOtherThanAClaimIsARefusal() throws Exception {
+        HotdataSinkConfig config = config(HotdataWriteMode.APPEND, "s");
+        HotdataCommitter committer = committer(config, -1);
+        commitOk(committer, committable("s", "r", 1, false, upload(id -> id, 1)));
+        HotdataCommittable c = committable("s", "r", 2, false, upload(id -> id, 2));
+        FaultRule conflict =
+                HOTDATA.server()
+                        .faults()
+                        .failNext(1, "POST", ".*/tables/t/loads", 409, 0, "INCOMPATIBLE_SCHEMA");
+
+        TestCommitRequest request = commit(committer, c);
+
+        assertThat(conflict.hits()).isEqualTo(1);
+        assertThat(request.failure)
+                .isNotNull()
+                .hasMessageContaining("Hotdata refused to publish checkpoint 2")
+                .hasMessageContaining("INCOMPATIBLE_SCHEMA");
+        assertThat(table()).isEqualTo(expected(id -> id, 1, 1));
+        commitOk(committer, c);
+        assertThat(table()).isEqualTo(expected(id -> id, 1, 2));
+    }
 }
