@@ -2,6 +2,7 @@ package dev.hotdata.flink.e2e;
 
 import dev.hotdata.local.HotdataLocalExtension;
 import dev.hotdata.local.HotdataLocalServer;
+import dev.hotdata.local.api.UploadReuse;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -11,14 +12,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The failure matrix: each case injects one failure into a running job and asserts the table ends
- * up holding exactly the input, no duplicate and no loss.
+ * up holding exactly the input, no duplicate and no loss. The cases where the committer re-sends an
+ * upload run under each of hotdata-local's readings of a re-sent upload ({@link UploadReuse}: the
+ * original answer replayed, or 409 {@code CONFLICT}); the case of a load refused after the server
+ * claimed its upload also runs with the refused load consuming the upload or not.
  */
 class HotdataSinkFailoverITCase {
 
@@ -45,59 +55,164 @@ class HotdataSinkFailoverITCase {
     void setUp() {
         server = HOTDATA.server();
         hotdata = new HotdataTestSupport(server);
-        FailingMapper.reset();
+        FailingMapper.reset(server);
         logStart = server.requestLog().entries().size();
     }
 
     @AfterEach
     void tearDown() {
         server.faults().clear();
+        server.readings().reset();
         hotdata.close();
     }
 
-    @Test
-    void taskFailureWhileWriting() throws Exception {
-        runJob("fail_writing", new FailingMapper(FailingMapper.Point.WHILE_WRITING, 500));
-        assertThat(FailingMapper.FAILED).isTrue();
-        hotdata.assertExactly("fail_writing", TABLE, ROWS);
+    /** Sets the reading and returns a database name unique to the case and reading. */
+    private String under(UploadReuse reuse, String database) {
+        server.readings().uploadReuse(reuse);
+        return database + "_" + reuse.name().toLowerCase(Locale.ROOT);
     }
 
-    @Test
-    void taskFailureAfterPrepareCommitBeforeCheckpointCompletes() throws Exception {
-        runJob("fail_prepared", new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, 500));
+    @ParameterizedTest
+    @EnumSource(UploadReuse.class)
+    void taskFailureWhileWriting(UploadReuse reuse) throws Exception {
+        String db = under(reuse, "fail_writing");
+        runJob(db, new FailingMapper(FailingMapper.Point.WHILE_WRITING, 500));
         assertThat(FailingMapper.FAILED).isTrue();
-        hotdata.assertExactly("fail_prepared", TABLE, ROWS);
-        // the failed checkpoint's uploads were finalized but never published
-        assertThat(count("POST", ".*/v1/uploads/[^/]+/finalize", 200))
-                .isGreaterThan(count("POST", DATA_LOADS, 200) + count("POST", DATA_LOADS, 202));
+        hotdata.assertExactly(db, TABLE, ROWS);
     }
 
-    @Test
-    void failureAfterCheckpointCompletesBeforeCommit() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UploadReuse.class)
+    void taskFailureAfterPrepareCommitBeforeCheckpointCompletes(UploadReuse reuse)
+            throws Exception {
+        String db = under(reuse, "fail_prepared");
+        // no rolling: every upload is finalized by prepareCommit, none while writing, so an upload
+        // finalized but never loaded proves the failure came after prepareCommit
+        runJob(db, new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, 500), sink -> sink);
+        hotdata.assertExactly(db, TABLE, ROWS);
+        FailoverJobs.assertFailedBetweenFinalizeAndLoad(hotdata, db);
+    }
+
+    @ParameterizedTest
+    @EnumSource(UploadReuse.class)
+    void failureAfterCheckpointCompletesBeforeCommit(UploadReuse reuse) throws Exception {
+        String db = under(reuse, "fail_commit");
         server.faults().failNext(1, "POST", DATA_LOADS, 400, null, "INJECTED");
-        runJob("fail_commit", null);
+        runJob(db, null);
         assertThat(count("POST", DATA_LOADS, 400)).isEqualTo(1);
-        hotdata.assertExactly("fail_commit", TABLE, ROWS);
+        hotdata.assertExactly(db, TABLE, ROWS);
     }
 
-    @Test
-    void loadAppliedButResponseLost() throws Exception {
+    /**
+     * The server claims the first data load's upload, then refuses the load (400 {@code
+     * INVALID_PARQUET}), applying nothing. Where the refused load releases the upload, the restored
+     * job loads it again and ends exact. Where it consumes it, no later load can publish those
+     * rows: the job must fail, naming the checkpoint (and under {@code CONFLICT}, where the
+     * connector only learns "claimed", the upload), and must not have reported success with the
+     * rows missing.
+     */
+    @ParameterizedTest(name = "{0}, failed load consumes upload: {1}")
+    @MethodSource("readings")
+    void loadRefusedAfterTheServerClaimedTheUpload(UploadReuse reuse, boolean consumes)
+            throws Exception {
+        String db = under(reuse, "claimed_" + (consumes ? "consumed" : "released"));
+        server.readings().failedLoadConsumesUpload(consumes);
+        dev.hotdata.local.fault.FaultRule fault =
+                server.faults().failAfterClaim(1, 400, "INVALID_PARQUET");
+        if (!consumes) {
+            runJob(db, null);
+            assertThat(fault.hits()).as("loads refused after their claim").isEqualTo(1);
+            assertThat(server.faults().failedAfterClaim()).isEqualTo(1);
+            hotdata.assertExactly(db, TABLE, ROWS);
+            return;
+        }
+        JobClient job =
+                FailoverJobs.start(
+                        hotdata,
+                        db,
+                        TABLE,
+                        ROWS,
+                        2_000,
+                        200,
+                        2,
+                        null,
+                        sink -> sink.setRollingMaxBytes(8 * 1024).setMaxRetries(3));
+        String error =
+                ReliabilityChecks.describe(
+                        ReliabilityChecks.awaitFailure(job, Duration.ofSeconds(120)));
+        assertThat(fault.hits()).as("loads refused after their claim").isEqualTo(1);
+        // the refused upload, as the commit log records it
+        long[] failedRow =
+                hotdata.aggregate(
+                        db,
+                        "SELECT count(*), min(checkpoint_id) FROM public._flink_commits"
+                                + " WHERE mode = 'failed'");
+        assertThat(failedRow[0]).as("refused loads recorded in the commit log").isPositive();
+        String refusedUpload =
+                String.valueOf(
+                        hotdata.client()
+                                .query(
+                                        hotdata.databaseId(db),
+                                        "SELECT min(upload_ids) FROM public._flink_commits"
+                                                + " WHERE mode = 'failed'")
+                                .rows()
+                                .get(0)
+                                .get(0));
+        assertThat(error).contains("checkpoint " + failedRow[1]);
+        if (reuse == UploadReuse.CONFLICT) {
+            assertThat(error).contains(refusedUpload).contains("was consumed by a load");
+        } else {
+            assertThat(error).contains("INVALID_PARQUET");
+        }
+        // nothing published twice, and the refused checkpoint's rows are missing, loudly
+        long[] stats = {0, 0};
+        try {
+            stats =
+                    hotdata.aggregate(
+                            db, "SELECT count(*), count(DISTINCT id) FROM public." + TABLE);
+        } catch (dev.hotdata.flink.connector.client.HotdataException e) {
+            // the refused load was the table's first: nothing was ever published into it
+            assertThat(e.getMessage()).contains("TABLE_NOT_FOUND");
+        }
+        assertThat(stats[0]).as("rows published").isEqualTo(stats[1]).isLessThan(ROWS);
+    }
+
+    static Stream<Arguments> readings() {
+        return Stream.of(
+                Arguments.of(UploadReuse.REPLAY, false),
+                Arguments.of(UploadReuse.CONFLICT, false),
+                Arguments.of(UploadReuse.REPLAY, true),
+                Arguments.of(UploadReuse.CONFLICT, true));
+    }
+
+    @ParameterizedTest
+    @EnumSource(UploadReuse.class)
+    void loadAppliedButResponseLost(UploadReuse reuse) throws Exception {
+        String db = under(reuse, "lost_response");
         server.faults().dropAfterApply(2, "POST", DATA_LOADS);
-        runJob("lost_response", null);
+        runJob(db, null);
+        assertThat(server.requestLog().matching("POST", DATA_LOADS)).anyMatch(r -> r.dropped());
         // the retried load found its upload consumed: published once
-        assertThat(count("POST", DATA_LOADS, 409)).isGreaterThanOrEqualTo(1);
-        hotdata.assertExactly("lost_response", TABLE, ROWS);
+        if (reuse == UploadReuse.REPLAY) {
+            assertThat(server.requestLog().countReplayed("POST", DATA_LOADS))
+                    .isGreaterThanOrEqualTo(1);
+        } else {
+            assertThat(count("POST", DATA_LOADS, 409)).isGreaterThanOrEqualTo(1);
+        }
+        hotdata.assertExactly(db, TABLE, ROWS);
     }
 
-    @Test
-    void failureBetweenDataLoadsAndCommitLog() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UploadReuse.class)
+    void failureBetweenDataLoadsAndCommitLog(UploadReuse reuse) throws Exception {
+        String db = under(reuse, "fail_log");
         server.faults().failNext(1, "POST", LOG_LOADS, 400, null, "INJECTED");
-        runJob("fail_log", null);
+        runJob(db, null);
         assertThat(count("POST", LOG_LOADS, 400)).isEqualTo(1);
-        hotdata.assertExactly("fail_log", TABLE, ROWS);
+        hotdata.assertExactly(db, TABLE, ROWS);
         long[] log =
                 hotdata.aggregate(
-                        "fail_log",
+                        db,
                         "SELECT count(*), count(DISTINCT checkpoint_id), sum(row_count)"
                                 + " FROM public._flink_commits");
         assertThat(log[0]).isEqualTo(log[1]);
@@ -126,14 +241,17 @@ class HotdataSinkFailoverITCase {
         assertThat(log[1]).isEqualTo(ROWS);
     }
 
-    @Test
-    void serverRestartedMidJob() throws Exception {
-        JobClient job = startJob("restart", null);
+    @ParameterizedTest
+    @EnumSource(UploadReuse.class)
+    void serverRestartedMidJob(UploadReuse reuse) throws Exception {
+        String db = under(reuse, "restart");
+        JobClient job = startJob(db, null);
         Conditions.waitUntil(
                 "a first load", Duration.ofSeconds(60), () -> count("POST", DATA_LOADS, 200) > 0);
         server.restart();
+        assertThat(server.readings().uploadReuse()).isEqualTo(reuse);
         job.getJobExecutionResult().get();
-        hotdata.assertExactly("restart", TABLE, ROWS);
+        hotdata.assertExactly(db, TABLE, ROWS);
     }
 
     @Test
@@ -164,6 +282,18 @@ class HotdataSinkFailoverITCase {
 
     private void runJob(String database, FailingMapper mapper) throws Exception {
         startJob(database, mapper).getJobExecutionResult().get();
+    }
+
+    private void runJob(
+            String database,
+            FailingMapper mapper,
+            java.util.function.UnaryOperator<
+                            dev.hotdata.flink.connector.sink.HotdataSinkBuilder<Long>>
+                    sink)
+            throws Exception {
+        FailoverJobs.start(hotdata, database, TABLE, ROWS, 2_000, 200, mapper, sink)
+                .getJobExecutionResult()
+                .get();
     }
 
     private JobClient startJob(String database, FailingMapper mapper) throws Exception {

@@ -4,15 +4,15 @@ import dev.hotdata.flink.connector.sink.HotdataSinkBuilder;
 import dev.hotdata.flink.connector.sink.HotdataWriteMode;
 import dev.hotdata.local.HotdataLocalExtension;
 import dev.hotdata.local.HotdataLocalServer;
+import dev.hotdata.local.api.UploadReuse;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -20,16 +20,18 @@ import org.apache.flink.types.RowKind;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-import java.time.Duration;
+import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The failure matrix for the keyed and staged modes: upsert, insert-only and replace must end with
- * exactly the expected rows after task failures and lost responses.
+ * exactly the expected rows after task failures and lost responses, under each of hotdata-local's
+ * readings of a re-sent upload ({@link UploadReuse}).
  */
 class HotdataSinkModesFailoverITCase {
 
@@ -54,13 +56,20 @@ class HotdataSinkModesFailoverITCase {
     void setUp() {
         server = HOTDATA.server();
         hotdata = new HotdataTestSupport(server);
-        FailingMapper.reset();
+        FailingMapper.reset(server);
     }
 
     @AfterEach
     void tearDown() {
         server.faults().clear();
+        server.readings().reset();
         hotdata.close();
+    }
+
+    /** Sets the reading and returns a database name unique to the case and reading. */
+    private String under(UploadReuse reuse, String database) {
+        server.readings().uploadReuse(reuse);
+        return database + "_" + reuse.name().toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -76,33 +85,37 @@ class HotdataSinkModesFailoverITCase {
         return row;
     }
 
-    @Test
-    void upsertLoadsAppliedButResponsesLost() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UploadReuse.class)
+    void upsertLoadsAppliedButResponsesLost(UploadReuse reuse) throws Exception {
+        String db = under(reuse, "upsert_lost");
         server.faults().dropAfterApply(2, "POST", DATA_LOADS);
         run(
-                "upsert_lost",
+                db,
                 2 * KEYS,
                 null,
-                hotdata.sink("upsert_lost", TABLE)
+                hotdata.sink(db, TABLE)
                         .setRowConverter(
                                 TestRows.ROW_TYPE, HotdataSinkModesFailoverITCase::upsertEvent)
                         .setKeyColumns("id"));
         assertThat(server.requestLog().matching("POST", DATA_LOADS)).anyMatch(r -> r.dropped());
-        assertUpsertResult("upsert_lost");
+        assertUpsertResult(db);
     }
 
-    @Test
-    void upsertTaskFailureAfterPrepareCommit() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UploadReuse.class)
+    void upsertTaskFailureAfterPrepareCommit(UploadReuse reuse) throws Exception {
+        String db = under(reuse, "upsert_fail");
         run(
-                "upsert_fail",
+                db,
                 2 * KEYS,
-                new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, KEYS),
-                hotdata.sink("upsert_fail", TABLE)
+                new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, KEYS / 2),
+                hotdata.sink(db, TABLE)
                         .setRowConverter(
                                 TestRows.ROW_TYPE, HotdataSinkModesFailoverITCase::upsertEvent)
                         .setKeyColumns("id"));
-        assertThat(FailingMapper.FAILED).isTrue();
-        assertUpsertResult("upsert_fail");
+        assertUpsertResult(db);
+        FailoverJobs.assertFailedBetweenFinalizeAndLoad(hotdata, db);
     }
 
     private void assertUpsertResult(String database) throws Exception {
@@ -127,53 +140,53 @@ class HotdataSinkModesFailoverITCase {
                 .setWriteMode(HotdataWriteMode.INSERT_ONLY);
     }
 
-    @Test
-    void insertOnlyAppendOfTheNewRowsAppliedButResponseLost() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UploadReuse.class)
+    void insertOnlyAppendOfTheNewRowsAppliedButResponseLost(UploadReuse reuse) throws Exception {
+        String db = under(reuse, "insert_lost");
         server.faults().dropAfterApply(1, "POST", DATA_LOADS);
-        run("insert_lost", KEYS + KEYS / 2, null, insertOnlySink("insert_lost"));
+        run(db, KEYS + KEYS / 2, null, insertOnlySink(db));
         assertThat(server.requestLog().matching("POST", DATA_LOADS)).anyMatch(r -> r.dropped());
-        hotdata.assertExactly("insert_lost", TABLE, KEYS);
+        hotdata.assertExactly(db, TABLE, KEYS);
     }
 
-    @Test
-    void insertOnlyTaskFailureAfterPrepareCommit() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UploadReuse.class)
+    void insertOnlyTaskFailureAfterPrepareCommit(UploadReuse reuse) throws Exception {
+        String db = under(reuse, "insert_fail");
         run(
-                "insert_fail",
+                db,
                 KEYS + KEYS / 2,
-                new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, KEYS / 2),
-                insertOnlySink("insert_fail"));
-        assertThat(FailingMapper.FAILED).isTrue();
-        hotdata.assertExactly("insert_fail", TABLE, KEYS);
+                new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, KEYS / 4),
+                insertOnlySink(db));
+        hotdata.assertExactly(db, TABLE, KEYS);
+        FailoverJobs.assertFailedBetweenFinalizeAndLoad(hotdata, db);
     }
 
-    @Test
-    void replaceAfterATaskFailureAndALostPublishHoldsExactlyTheNewRun() throws Exception {
-        run(
-                "replace_fail",
-                KEYS,
-                null,
-                hotdata.sink("replace_fail", TABLE).setWriteMode(HotdataWriteMode.REPLACE));
-        hotdata.assertExactly("replace_fail", TABLE, KEYS);
+    @ParameterizedTest
+    @EnumSource(UploadReuse.class)
+    void replaceAfterATaskFailureAndALostPublishHoldsExactlyTheNewRun(UploadReuse reuse)
+            throws Exception {
+        String db = under(reuse, "replace_fail");
+        run(db, KEYS, null, hotdata.sink(db, TABLE).setWriteMode(HotdataWriteMode.REPLACE));
+        hotdata.assertExactly(db, TABLE, KEYS);
 
         server.faults().dropAfterApply(1, "POST", DATA_LOADS);
         run(
-                "replace_fail",
+                db,
                 KEYS / 2,
-                new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, KEYS / 8),
-                hotdata.sink("replace_fail", TABLE).setWriteMode(HotdataWriteMode.REPLACE));
-        assertThat(FailingMapper.FAILED).isTrue();
+                new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, KEYS / 16),
+                hotdata.sink(db, TABLE).setWriteMode(HotdataWriteMode.REPLACE));
         assertThat(server.requestLog().matching("POST", DATA_LOADS)).anyMatch(r -> r.dropped());
-        hotdata.assertExactly("replace_fail", TABLE, KEYS / 2);
+        hotdata.assertExactly(db, TABLE, KEYS / 2);
+        FailoverJobs.assertFailedBetweenFinalizeAndLoad(hotdata, db);
     }
 
     private void run(
             String database, long rows, FailingMapper mapper, HotdataSinkBuilder<Long> sink)
             throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        StreamExecutionEnvironment env =
+                FailoverJobs.environment(FailoverJobs.DEFAULT_RESTART_ATTEMPTS);
         env.setParallelism(2);
         env.enableCheckpointing(200);
         DataStream<Long> ids =
@@ -187,11 +200,21 @@ class HotdataSinkModesFailoverITCase {
                                 "ids")
                         // one source subtask: the changes of a key stay in order
                         .setParallelism(1);
-        if (mapper != null) {
-            ids = ids.map(mapper).setParallelism(1);
-        }
         // keyed modes need every change of a key in one writer, in order
-        ids.keyBy(index -> index % KEYS).sinkTo(sink.setRollingMaxBytes(8 * 1024).build());
+        KeyedStream<Long, Long> keyed = ids.keyBy(index -> index % KEYS);
+        if (mapper == null) {
+            keyed.sinkTo(sink.setRollingMaxBytes(8 * 1024).build());
+        } else {
+            // after the keyBy, at the writers' parallelism: chained with the writer, so that its
+            // snapshot follows the writer's prepareCommit; no rolling: every upload is finalized
+            // by prepareCommit, none while writing
+            keyed.map(mapper)
+                    .setParallelism(env.getParallelism())
+                    .name(FailingMapper.NAME)
+                    .uid("failing-mapper")
+                    .sinkTo(sink.build());
+            FailoverJobs.requireChainedWithWriter(env);
+        }
         env.execute("modes failover " + database);
     }
 }

@@ -8,6 +8,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.execution.JobClient;
@@ -113,14 +114,76 @@ class HotdataStandaloneClusterITCase {
                 client, ReliabilityChecks.databaseId(client, db), TABLE, 0, rows);
     }
 
-    /** Submits the job through Flink's REST client, shipping the connector and the job classes. */
+    /**
+     * The JobManager is killed with {@code kill -9} while the job streams (after a checkpoint was
+     * published, before the input ends). Without HA the job dies with it; the JobManager is started
+     * again on the same ports, the TaskManagers register with it, and the job is submitted again
+     * from its latest retained checkpoint ({@code execution.state-recovery.path}), as a user would.
+     * The table must end holding exactly the input.
+     */
+    @Test
+    void jobManagerKilledWithSigkillAndTheJobResubmittedFromItsLatestCheckpoint() throws Exception {
+        String db = "jm_kill";
+        long rows = 20_000;
+        JobClient job = submit(db, rows, 1_500, null);
+        awaitSomeCommitted(db, rows);
+        Path jobCheckpoints = cluster.checkpointDir().resolve(job.getJobID().toString());
+        Conditions.waitUntil(
+                "a retained checkpoint of " + job.getJobID(),
+                Duration.ofSeconds(30),
+                () -> hasCompletedCheckpoint(jobCheckpoints));
+
+        JsonNode status = cluster.getOrNull("/jobs/" + job.getJobID());
+        assertThat(status).as("the job before the kill").isNotNull();
+        assertThat(status.path("state").asText()).as("job state at the kill").isEqualTo("RUNNING");
+        assertThat(cluster.killJobManager()).as("the JobManager is gone").isTrue();
+        long publishedAtKill = committedRows(db);
+        assertThat(publishedAtKill).as("rows published when it was killed").isLessThan(rows);
+        assertThat(cluster.getOrNull("/overview")).as("REST API of the killed JobManager").isNull();
+
+        cluster.startJobManager();
+        cluster.awaitFreeSlots(2, Duration.ofSeconds(90));
+        Path latest = ReliabilityChecks.latestCheckpoint(jobCheckpoints);
+        JobClient resumed = submit(db, rows, 3_000, latest.toUri().toString());
+        awaitFinished(resumed);
+
+        ReliabilityChecks.assertTestRows(
+                client, ReliabilityChecks.databaseId(client, db), TABLE, 0, rows);
+        JsonNode restored =
+                cluster.getOrNull("/jobs/" + resumed.getJobID() + "/checkpoints")
+                        .path("latest")
+                        .path("restored");
+        assertThat(restored.path("external_path").asText())
+                .as("the checkpoint the resubmitted job restored")
+                .contains(latest.getFileName().toString());
+    }
+
+    private static boolean hasCompletedCheckpoint(Path jobCheckpoints) {
+        try {
+            ReliabilityChecks.latestCheckpoint(jobCheckpoints);
+            return true;
+        } catch (java.io.IOException | AssertionError e) {
+            return false;
+        }
+    }
+
     private static JobClient submit(String db, long rows, long ratePerSecond) throws Exception {
+        return submit(db, rows, ratePerSecond, null);
+    }
+
+    /**
+     * Submits the job through Flink's REST client, shipping the connector and the job classes;
+     * restored from {@code restoreFrom} when not null.
+     */
+    private static JobClient submit(String db, long rows, long ratePerSecond, String restoreFrom)
+            throws Exception {
+        Configuration conf = new Configuration();
+        if (restoreFrom != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+        }
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createRemoteEnvironment(
-                        "127.0.0.1",
-                        cluster.restPort(),
-                        new Configuration(),
-                        jobJars.toArray(new String[0]));
+                        "127.0.0.1", cluster.restPort(), conf, jobJars.toArray(new String[0]));
         env.setParallelism(PARALLELISM);
         env.enableCheckpointing(500);
         env.fromSource(
@@ -131,6 +194,7 @@ class HotdataStandaloneClusterITCase {
                                 Types.LONG),
                         WatermarkStrategy.noWatermarks(),
                         "ids")
+                .uid("ids")
                 .sinkTo(
                         HotdataSink.<Long>builder()
                                 .setEndpoint(hotdata.endpoint())
@@ -142,7 +206,8 @@ class HotdataStandaloneClusterITCase {
                                 .setMaxRetries(10)
                                 .setRetryBackoff(Duration.ofMillis(200))
                                 .setRollingMaxBytes(64 * 1024)
-                                .build());
+                                .build())
+                .uid("hotdata-sink");
         return env.executeAsync("standalone " + db);
     }
 

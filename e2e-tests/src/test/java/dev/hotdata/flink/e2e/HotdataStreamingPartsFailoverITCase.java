@@ -3,6 +3,7 @@ package dev.hotdata.flink.e2e;
 import dev.hotdata.flink.connector.format.ParquetWriterOptions;
 import dev.hotdata.local.HotdataLocalExtension;
 import dev.hotdata.local.HotdataLocalServer;
+import dev.hotdata.local.api.UploadReuse;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -12,8 +13,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
+import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Failures while a writer's open file is uploading part by part. The server takes 64 KiB parts and
  * the writers write 64 KiB row groups, so every checkpoint's file leaves in several parts while it
  * is written; each case injects a failure into that and asserts the table ends up holding exactly
- * the input.
+ * the input. The cases after which the restored job re-sends uploads run under each of
+ * hotdata-local's readings of a re-sent upload ({@link UploadReuse}).
  */
 class HotdataStreamingPartsFailoverITCase {
 
@@ -51,14 +56,21 @@ class HotdataStreamingPartsFailoverITCase {
     void setUp() {
         server = HOTDATA.server();
         hotdata = new HotdataTestSupport(server);
-        FailingMapper.reset();
+        FailingMapper.reset(server);
         logStart = server.requestLog().entries().size();
     }
 
     @AfterEach
     void tearDown() {
         server.faults().clear();
+        server.readings().reset();
         hotdata.close();
+    }
+
+    /** Sets the reading and returns a database name unique to the case and reading. */
+    private String under(UploadReuse reuse, String database) {
+        server.readings().uploadReuse(reuse);
+        return database + "_" + reuse.name().toLowerCase(Locale.ROOT);
     }
 
     @Test
@@ -85,21 +97,25 @@ class HotdataStreamingPartsFailoverITCase {
         hotdata.assertExactly("parts_400", TABLE, ROWS);
     }
 
-    @Test
-    void taskFailureWhileAFileIsUploading() throws Exception {
-        runJob("parts_fail", new FailingMapper(FailingMapper.Point.WHILE_WRITING, 100_000));
+    @ParameterizedTest
+    @EnumSource(UploadReuse.class)
+    void taskFailureWhileAFileIsUploading(UploadReuse reuse) throws Exception {
+        String db = under(reuse, "parts_fail");
+        runJob(db, new FailingMapper(FailingMapper.Point.WHILE_WRITING, 100_000));
         assertThat(FailingMapper.FAILED).isTrue();
-        hotdata.assertExactly("parts_fail", TABLE, ROWS);
+        hotdata.assertExactly(db, TABLE, ROWS);
     }
 
-    @Test
-    void serverRestartWhileFilesAreUploading() throws Exception {
-        JobClient job = startJob("parts_restart", null);
+    @ParameterizedTest
+    @EnumSource(UploadReuse.class)
+    void serverRestartWhileFilesAreUploading(UploadReuse reuse) throws Exception {
+        String db = under(reuse, "parts_restart");
+        JobClient job = startJob(db, null);
         Conditions.waitUntil(
                 "a first part", Duration.ofSeconds(60), () -> count("PUT", PART_PUTS, 200) > 0);
         server.restart();
         job.getJobExecutionResult().get();
-        hotdata.assertExactly("parts_restart", TABLE, ROWS);
+        hotdata.assertExactly(db, TABLE, ROWS);
     }
 
     private void runJob(String database, FailingMapper mapper) throws Exception {

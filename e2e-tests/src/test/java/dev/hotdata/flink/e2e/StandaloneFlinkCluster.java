@@ -41,6 +41,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
     private Process jobManager;
+    private int jobManagerStarts;
 
     StandaloneFlinkCluster(Path workDir, int slotsPerTaskManager) throws IOException {
         this.workDir = workDir;
@@ -63,18 +64,39 @@ final class StandaloneFlinkCluster implements AutoCloseable {
 
     /** Starts the JobManager and {@code count} TaskManagers; waits until all registered. */
     StandaloneFlinkCluster start(int count) throws Exception {
+        startJobManager();
+        for (int i = 0; i < count; i++) {
+            startTaskManager();
+        }
+        awaitTaskManagers(count, Duration.ofSeconds(90));
+        return this;
+    }
+
+    /**
+     * Starts a JobManager JVM on the cluster's ports (its log appends to {@code jobmanager.log};
+     * each start writes its own {@code .out}).
+     */
+    void startJobManager() throws IOException {
+        if (jobManager != null && jobManager.isAlive()) {
+            throw new IllegalStateException("The JobManager is running");
+        }
+        jobManagerStarts++;
         jobManager =
                 ChildProcesses.start(
                         command(
                                 "jobmanager",
                                 "org.apache.flink.runtime.entrypoint"
                                         + ".StandaloneSessionClusterEntrypoint"),
-                        logDir.resolve("jobmanager.out"));
-        for (int i = 0; i < count; i++) {
-            startTaskManager();
-        }
-        awaitTaskManagers(count, Duration.ofSeconds(90));
-        return this;
+                        logDir.resolve(
+                                jobManagerStarts == 1
+                                        ? "jobmanager.out"
+                                        : "jobmanager-" + jobManagerStarts + ".out"));
+    }
+
+    /** {@code kill -9} of the JobManager JVM; returns whether it is gone. */
+    boolean killJobManager() throws InterruptedException {
+        ChildProcesses.kill(jobManager);
+        return !jobManager.isAlive();
     }
 
     /** Starts one more TaskManager JVM; returns its index. */
@@ -152,6 +174,25 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return sb.toString();
     }
 
+    /** Waits until {@code count} TaskManagers are registered and all their slots are free. */
+    void awaitFreeSlots(int count, Duration timeout) throws Exception {
+        try {
+            Conditions.waitUntil(
+                    count + " TaskManagers with all slots free",
+                    timeout,
+                    () -> {
+                        checkAlive();
+                        JsonNode overview = getOrNull("/overview");
+                        return overview != null
+                                && overview.path("taskmanagers").asInt() == count
+                                && overview.path("slots-available").asInt()
+                                        == count * slotsPerTaskManager;
+                    });
+        } catch (Exception e) {
+            throw new IllegalStateException("The cluster did not settle.\n" + diagnostics(), e);
+        }
+    }
+
     /** Fails fast when a process the cluster needs has died on its own. */
     private void checkAlive() {
         if (!jobManager.isAlive()) {
@@ -213,6 +254,10 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         conf.put("heartbeat.timeout", "5000");
         conf.put("cluster.evenly-spread-out-slots", "true");
         conf.put("execution.checkpointing.dir", checkpointDir().toUri().toString());
+        // a user's way back without HA: resubmit from the latest retained checkpoint
+        conf.put(
+                "execution.checkpointing.externalized-checkpoint-retention",
+                "RETAIN_ON_CANCELLATION");
         conf.put("restart-strategy.type", "fixed-delay");
         conf.put("restart-strategy.fixed-delay.attempts", "30");
         conf.put("restart-strategy.fixed-delay.delay", "1 s");
