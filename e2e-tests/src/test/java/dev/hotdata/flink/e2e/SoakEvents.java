@@ -1,6 +1,7 @@
 package dev.hotdata.flink.e2e;
 
 import dev.hotdata.flink.connector.sink.HotdataRowConverter;
+import dev.hotdata.flink.connector.sink.HotdataWriteMode;
 
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.table.data.DecimalData;
@@ -15,10 +16,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The soak's keyed changelog: event {@code i} of a run is a pure function of the run's seed and
+ * The soak's events: event {@code i} of a run is a pure function of the run's seed, write mode and
  * {@code i}, so a replayed event is the same event, and the table a run must end with is computed
- * here from the events alone. About one event in eight deletes its key; the others insert or update
- * it with a value naming the event, so a stale or resurrected row shows.
+ * here from the events alone. Every row's value names its event, so a stale row shows.
+ *
+ * <ul>
+ *   <li>{@code upsert}: a keyed changelog; about one event in eight deletes its key, the others
+ *       insert or update it. The table holds each key's last value, deleted keys absent.
+ *   <li>{@code insert-only}: inserts over the same key space, no updates or deletes. The table
+ *       holds the first row of each key.
+ *   <li>{@code append}: inserts with unique ids (the event index). The table holds every event's
+ *       row exactly once, so a load applied twice shows as duplicate ids.
+ * </ul>
  */
 final class SoakEvents {
 
@@ -45,36 +54,57 @@ final class SoakEvents {
         return "v" + index;
     }
 
-    /** Event {@code index} as the sink's row: its key, value, an amount and a time. */
-    static RowData row(long seed, int keys, long index) {
-        long id = key(seed, keys, index);
+    /** The id column of event {@code index}: its key, or in append mode the index itself. */
+    static long id(HotdataWriteMode mode, long seed, int keys, long index) {
+        return mode == HotdataWriteMode.APPEND ? index : key(seed, keys, index);
+    }
+
+    /** Event {@code index} as the sink's row: its id, value, an amount and a time. */
+    static RowData row(HotdataWriteMode mode, long seed, int keys, long index) {
+        long id = id(mode, seed, keys, index);
         GenericRowData row =
                 GenericRowData.of(
                         id,
                         StringData.fromString(value(index)),
                         DecimalData.fromBigDecimal(BigDecimal.valueOf(index % 100_000, 2), 12, 2),
                         TimestampData.fromEpochMillis(TestRows.EPOCH_MILLIS + index));
-        row.setRowKind(isDelete(seed, index) ? RowKind.DELETE : RowKind.UPDATE_AFTER);
+        if (mode == HotdataWriteMode.UPSERT) {
+            row.setRowKind(isDelete(seed, index) ? RowKind.DELETE : RowKind.UPDATE_AFTER);
+        } else {
+            row.setRowKind(RowKind.INSERT);
+        }
         return row;
     }
 
-    static HotdataRowConverter<Long> converter(long seed, int keys) {
-        return index -> row(seed, keys, index);
+    static HotdataRowConverter<Long> converter(HotdataWriteMode mode, long seed, int keys) {
+        return index -> row(mode, seed, keys, index);
     }
 
     static KeySelector<Long, Long> keySelector(long seed, int keys) {
         return index -> key(seed, keys, index);
     }
 
-    /** The table after events {@code 0..events-1}: key to the value of its last event. */
-    static Map<Long, String> expected(long seed, int keys, long events) {
+    /** The table after events {@code 0..events-1} in the write mode: id to value. */
+    static Map<Long, String> expected(HotdataWriteMode mode, long seed, int keys, long events) {
         Map<Long, String> table = new HashMap<>();
         for (long i = 0; i < events; i++) {
-            long id = key(seed, keys, i);
-            if (isDelete(seed, i)) {
-                table.remove(id);
-            } else {
-                table.put(id, value(i));
+            long id = id(mode, seed, keys, i);
+            switch (mode) {
+                case APPEND:
+                    table.put(id, value(i)); // every event, once
+                    break;
+                case INSERT_ONLY:
+                    table.putIfAbsent(id, value(i)); // the first insert of a key wins
+                    break;
+                case UPSERT:
+                    if (isDelete(seed, i)) {
+                        table.remove(id);
+                    } else {
+                        table.put(id, value(i)); // the last change of a key wins
+                    }
+                    break;
+                default:
+                    throw new IllegalArgumentException("no soak oracle for mode " + mode);
             }
         }
         return table;
