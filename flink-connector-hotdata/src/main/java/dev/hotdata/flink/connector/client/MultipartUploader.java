@@ -46,12 +46,14 @@ final class MultipartUploader {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    private final HotdataClient client;
+    private final HotdataUploads uploads;
+    private final HotdataTransport transport;
     private final int concurrency;
     private final LongAdder buffersAllocated = new LongAdder();
 
-    MultipartUploader(HotdataClient client, int concurrency) {
-        this.client = client;
+    MultipartUploader(HotdataUploads uploads, HotdataTransport transport, int concurrency) {
+        this.uploads = uploads;
+        this.transport = transport;
         this.concurrency = concurrency;
     }
 
@@ -106,7 +108,7 @@ final class MultipartUploader {
      */
     String putPart(UploadSession s, int k, RequestBody body) throws HotdataException {
         if (k > MAX_PARTS) {
-            throw client.protocolError(
+            throw transport.protocolError(
                     "upload " + s.uploadId(),
                     0,
                     "data needs more than " + MAX_PARTS + " parts of " + s.partSize() + " bytes");
@@ -115,20 +117,20 @@ final class MultipartUploader {
         boolean minted = eager.size() < k;
         String url = minted ? mint(s, k) : eager.get(k - 1);
         try {
-            return client.putToStorage(url, s.headers(), body);
+            return transport.putToStorage(url, s.headers(), body);
         } catch (HotdataException e) {
             if (e.statusCode() != 403) {
                 throw e;
             }
             // presigned URLs are short-lived: re-mint once
-            return client.putToStorage(mint(s, k), s.headers(), body);
+            return transport.putToStorage(mint(s, k), s.headers(), body);
         }
     }
 
     FinalizedUpload uploadStreamParts(UploadSession s, InputStream in) throws HotdataException {
         long partSize = partSize(s);
         if (partSize > Integer.MAX_VALUE - 16) {
-            throw client.protocolError(
+            throw transport.protocolError(
                     "POST /v1/uploads", 201, "part size " + partSize + " too large to buffer");
         }
         int bufSize = (int) partSize;
@@ -164,17 +166,17 @@ final class MultipartUploader {
                     null,
                     null);
         }
-        return client.finalizeUpload(s.uploadId(), s.finalizeToken(), parts);
+        return uploads.finalizeUpload(s.uploadId(), s.finalizeToken(), parts);
     }
 
     long partSize(UploadSession s) throws HotdataException {
         if (!s.isMultipart()) {
-            throw client.protocolError(
+            throw transport.protocolError(
                     "POST /v1/uploads", 201, "expected a multipart session, got mode " + s.mode());
         }
         Long partSize = s.partSize();
         if (partSize == null || partSize <= 0) {
-            throw client.protocolError(
+            throw transport.protocolError(
                     "POST /v1/uploads", 201, "multipart session without a part size");
         }
         return partSize;
@@ -208,7 +210,7 @@ final class MultipartUploader {
                     part = source.next(k);
                 } catch (IOException e) {
                     slots.release();
-                    failure.compareAndSet(null, client.localError(desc, e));
+                    failure.compareAndSet(null, transport.localError(desc, e));
                     break;
                 }
                 if (part == null) {
@@ -220,7 +222,7 @@ final class MultipartUploader {
                     slots.release();
                     failure.compareAndSet(
                             null,
-                            client.protocolError(
+                            transport.protocolError(
                                     desc,
                                     0,
                                     "data needs more than "
@@ -254,7 +256,7 @@ final class MultipartUploader {
         } catch (ExecutionException e) {
             // uploadPart catches everything; this is a bug guard
             failure.compareAndSet(
-                    null, client.protocolError(desc, 0, "part upload crashed: " + e.getCause()));
+                    null, transport.protocolError(desc, 0, "part upload crashed: " + e.getCause()));
         } finally {
             if (failure.get() != null) {
                 pool.shutdownNow();
@@ -297,7 +299,7 @@ final class MultipartUploader {
         } catch (RuntimeException e) {
             failure.compareAndSet(
                     null,
-                    client.protocolError(
+                    transport.protocolError(
                             "upload " + s.uploadId(), 0, "part " + k + " failed: " + e));
         } finally {
             part.release.run();
@@ -306,7 +308,7 @@ final class MultipartUploader {
     }
 
     private String mint(UploadSession s, int k) throws HotdataException {
-        return client.mintParts(s.uploadId(), s.finalizeToken(), Collections.singletonList(k))
+        return uploads.mintParts(s.uploadId(), s.finalizeToken(), Collections.singletonList(k))
                 .get(0)
                 .url();
     }

@@ -1,5 +1,6 @@
 package dev.hotdata.flink.connector.source;
 
+import dev.hotdata.flink.connector.client.HotdataAmbiguousNameException;
 import dev.hotdata.flink.connector.client.HotdataClient;
 import dev.hotdata.flink.connector.client.HotdataClientConfig;
 import dev.hotdata.flink.connector.client.HotdataException;
@@ -22,6 +23,7 @@ import org.apache.flink.table.types.logical.RowType;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -121,10 +123,13 @@ public final class HotdataSource
         if (databaseId != null) {
             return databaseId;
         }
-        List<DatabaseSummary> matches =
-                client.listAllDatabases(databaseName).stream()
-                        .filter(d -> databaseName.equals(d.name()))
-                        .collect(Collectors.toList());
+        List<DatabaseSummary> matches;
+        try {
+            DatabaseSummary match = client.findDatabaseByName(databaseName);
+            matches = match == null ? Collections.emptyList() : Collections.singletonList(match);
+        } catch (HotdataAmbiguousNameException e) {
+            matches = e.matches();
+        }
         if (matches.size() != 1) {
             throw new IllegalStateException(
                     "Hotdata database name '"

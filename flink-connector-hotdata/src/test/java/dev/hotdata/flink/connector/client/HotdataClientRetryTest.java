@@ -10,8 +10,6 @@ import okhttp3.mockwebserver.MockWebServer;
 import okhttp3.mockwebserver.SocketPolicy;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -314,33 +312,6 @@ class HotdataClientRetryTest extends MockHotdata {
         assertThat(e.isTransient()).isTrue();
         assertThat(e.getCause()).isInstanceOf(SocketTimeoutException.class);
         assertThat(server.getRequestCount()).isEqualTo(1);
-    }
-
-    @Test
-    void safetyClassification() {
-        HotdataException refused =
-                client.transportError("POST /v1/databases", new ConnectException("refused"));
-        HotdataException reset =
-                client.transportError(
-                        "POST /v1/databases", new IOException("unexpected end of stream"));
-        assertThat(HotdataClient.retryAllowed(HotdataClient.Safety.REJECTED_ONLY, refused))
-                .isTrue();
-        assertThat(HotdataClient.retryAllowed(HotdataClient.Safety.REJECTED_ONLY, reset)).isFalse();
-        assertThat(HotdataClient.retryAllowed(HotdataClient.Safety.IDEMPOTENT, reset)).isTrue();
-        assertThat(HotdataClient.retryAllowed(HotdataClient.Safety.NEVER, refused)).isFalse();
-        assertThat(HotdataClient.isTransient(408, null)).isFalse();
-        assertThat(HotdataClient.isTransient(409, "CONFLICT")).isFalse();
-        assertThat(HotdataClient.isTransient(409, "RESOURCE_LOCKED")).isTrue();
-        assertThat(HotdataClient.isTransient(504, null)).isTrue();
-        assertThat(HotdataClient.isTransient(501, null)).isFalse();
-        assertThat(
-                        HotdataClient.loadSafety(
-                                LoadRequest.builder().mode(LoadMode.REPLACE).resultId("r").build()))
-                .isEqualTo(HotdataClient.Safety.IDEMPOTENT);
-        assertThat(
-                        HotdataClient.loadSafety(
-                                LoadRequest.builder().mode(LoadMode.APPEND).resultId("r").build()))
-                .isEqualTo(HotdataClient.Safety.REJECTED_ONLY);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.hotdata.flink.connector.sink.committer;
 
+import dev.hotdata.flink.connector.client.HotdataAmbiguousNameException;
 import dev.hotdata.flink.connector.client.HotdataClient;
 import dev.hotdata.flink.connector.client.HotdataErrorCodes;
 import dev.hotdata.flink.connector.client.HotdataException;
@@ -120,25 +121,14 @@ final class HotdataTarget {
             }
         }
         String name = config.databaseName();
-        List<DatabaseSummary> matches =
-                client.listAllDatabases(name).stream()
-                        .filter(db -> name.equals(db.name()))
-                        .collect(Collectors.toList());
-        if (matches.size() == 1) {
-            return client.getDatabase(matches.get(0).id());
+        DatabaseSummary match;
+        try {
+            match = client.findDatabaseByName(name);
+        } catch (HotdataAmbiguousNameException e) {
+            throw new HotdataTargetException(e.getMessage(), e);
         }
-        if (matches.size() > 1) {
-            throw new HotdataTargetException(
-                    "Hotdata database name '"
-                            + name
-                            + "' matches "
-                            + matches.size()
-                            + " databases (ids: "
-                            + matches.stream()
-                                    .map(DatabaseSummary::id)
-                                    .collect(Collectors.joining(", "))
-                            + "). Names are not unique in Hotdata: set the database id to"
-                            + " choose one.");
+        if (match != null) {
+            return client.getDatabase(match.id());
         }
         if (!config.createDatabaseIfMissing()) {
             throw new HotdataTargetException(
@@ -170,18 +160,23 @@ final class HotdataTarget {
      */
     private static DatabaseInfo settleConcurrentCreation(
             HotdataClient client, String name, DatabaseInfo created) throws HotdataException {
-        List<DatabaseSummary> matches =
-                client.listAllDatabases(name).stream()
-                        .filter(db -> name.equals(db.name()))
-                        .sorted(
-                                Comparator.comparing(
-                                                (DatabaseSummary db) ->
-                                                        db.createdAt() == null
-                                                                ? ""
-                                                                : db.createdAt())
-                                        .thenComparing(DatabaseSummary::id))
-                        .collect(Collectors.toList());
-        if (matches.size() <= 1 || matches.get(0).id().equals(created.id())) {
+        List<DatabaseSummary> matches;
+        try {
+            client.findDatabaseByName(name);
+            return created; // no other database has the name
+        } catch (HotdataAmbiguousNameException e) {
+            matches =
+                    e.matches().stream()
+                            .sorted(
+                                    Comparator.comparing(
+                                                    (DatabaseSummary db) ->
+                                                            db.createdAt() == null
+                                                                    ? ""
+                                                                    : db.createdAt())
+                                            .thenComparing(DatabaseSummary::id))
+                            .collect(Collectors.toList());
+        }
+        if (matches.get(0).id().equals(created.id())) {
             return created;
         }
         DatabaseSummary winner = matches.get(0);

@@ -1,16 +1,14 @@
 package dev.hotdata.flink.connector.sink.writer;
 
+import dev.hotdata.flink.connector.client.HotdataAmbiguousNameException;
 import dev.hotdata.flink.connector.client.HotdataClient;
 import dev.hotdata.flink.connector.client.HotdataException;
-import dev.hotdata.flink.connector.client.model.DatabaseSummary;
 import dev.hotdata.flink.connector.sink.HotdataSinkConfig;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 import java.io.IOException;
-import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * One read-only call made when a writer opens, so that a wrong API key, workspace or endpoint, a
@@ -98,22 +96,10 @@ final class HotdataConnectionCheck {
      */
     private static void checkNameIsUnambiguous(HotdataClient client, String name)
             throws HotdataException, IOException {
-        List<DatabaseSummary> matches =
-                client.listAllDatabases(name).stream()
-                        .filter(db -> name.equals(db.name()))
-                        .collect(Collectors.toList());
-        if (matches.size() > 1) {
-            throw new IOException(
-                    "Hotdata database name '"
-                            + name
-                            + "' matches "
-                            + matches.size()
-                            + " databases (ids: "
-                            + matches.stream()
-                                    .map(DatabaseSummary::id)
-                                    .collect(Collectors.joining(", "))
-                            + "). Names are not unique in Hotdata: set the database id to"
-                            + " choose one.");
+        try {
+            client.findDatabaseByName(name);
+        } catch (HotdataAmbiguousNameException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 
