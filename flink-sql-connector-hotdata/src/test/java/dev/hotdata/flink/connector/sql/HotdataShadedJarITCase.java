@@ -60,7 +60,7 @@ class HotdataShadedJarITCase {
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(text)
                         .contains(
-                                "dev.hotdata.flink.connector.table.HotdataDynamicTableSinkFactory");
+                                "dev.hotdata.flink.connector.table.HotdataDynamicTableFactory");
             }
             assertThat(jar.stream().map(JarEntry::getName))
                     .noneMatch(n -> n.startsWith("org/apache/hadoop/"))

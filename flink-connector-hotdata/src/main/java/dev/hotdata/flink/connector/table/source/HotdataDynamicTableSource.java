@@ -1,6 +1,7 @@
-package dev.hotdata.flink.connector.source;
+package dev.hotdata.flink.connector.table.source;
 
 import dev.hotdata.flink.connector.client.HotdataClientConfig;
+import dev.hotdata.flink.connector.source.HotdataSource;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.connector.ChangelogMode;

@@ -1,5 +1,6 @@
-package dev.hotdata.flink.connector.table;
+package dev.hotdata.flink.connector.table.sink;
 
+import dev.hotdata.flink.connector.sink.HotdataSink;
 import dev.hotdata.flink.connector.sink.HotdataWriteMode;
 
 import org.apache.flink.annotation.Internal;
@@ -9,10 +10,12 @@ import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.connector.sink.SinkV2Provider;
 import org.apache.flink.table.connector.sink.abilities.SupportsOverwrite;
 import org.apache.flink.table.connector.sink.abilities.SupportsPartitioning;
+import org.apache.flink.table.data.RowData;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The {@code hotdata} table sink. With a PRIMARY KEY it consumes a changelog (upserts and deletes
@@ -24,18 +27,32 @@ import java.util.Map;
 public class HotdataDynamicTableSink
         implements DynamicTableSink, SupportsOverwrite, SupportsPartitioning {
 
-    private final HotdataTableSinkSpec spec;
+    private final String tableName;
+    private final HotdataWriteMode configuredMode;
+    private final Function<HotdataWriteMode, HotdataSink<RowData>> sinks;
     private final Integer parallelism;
     private boolean overwrite;
     private Map<String, String> staticPartition = Collections.emptyMap();
 
-    HotdataDynamicTableSink(HotdataTableSinkSpec spec, Integer parallelism) {
-        this.spec = spec;
+    /**
+     * @param tableName the Flink table, for messages
+     * @param configuredMode the mode the table's options and key ask for
+     * @param sinks builds the sink in a given mode (the table's options are validated already)
+     * @param parallelism {@code sink.parallelism}, or null for the planner's
+     */
+    public HotdataDynamicTableSink(
+            String tableName,
+            HotdataWriteMode configuredMode,
+            Function<HotdataWriteMode, HotdataSink<RowData>> sinks,
+            Integer parallelism) {
+        this.tableName = tableName;
+        this.configuredMode = configuredMode;
+        this.sinks = sinks;
         this.parallelism = parallelism;
     }
 
     private HotdataWriteMode mode() {
-        return overwrite ? HotdataWriteMode.REPLACE : spec.configuredMode();
+        return overwrite ? HotdataWriteMode.REPLACE : configuredMode;
     }
 
     @Override
@@ -50,7 +67,7 @@ public class HotdataDynamicTableSink
     @Override
     public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
         // replace on an unbounded input is refused by the sink, which sees the sources
-        return SinkV2Provider.of(spec.buildSink(overwrite), parallelism);
+        return SinkV2Provider.of(sinks.apply(mode()), parallelism);
     }
 
     @Override
@@ -63,7 +80,7 @@ public class HotdataDynamicTableSink
         if (overwrite && !partition.isEmpty()) {
             throw new ValidationException(
                     "Invalid 'hotdata' table "
-                            + spec.tableName()
+                            + tableName
                             + ": INSERT OVERWRITE ... PARTITION ("
                             + partition.keySet()
                             + ") is not supported: Hotdata replaces whole tables, not"
@@ -80,7 +97,8 @@ public class HotdataDynamicTableSink
 
     @Override
     public DynamicTableSink copy() {
-        HotdataDynamicTableSink copy = new HotdataDynamicTableSink(spec, parallelism);
+        HotdataDynamicTableSink copy =
+                new HotdataDynamicTableSink(tableName, configuredMode, sinks, parallelism);
         copy.overwrite = overwrite;
         copy.staticPartition = staticPartition;
         return copy;
@@ -88,6 +106,6 @@ public class HotdataDynamicTableSink
 
     @Override
     public String asSummaryString() {
-        return "Hotdata(" + spec.tableName() + ", " + mode() + ")";
+        return "Hotdata(" + tableName + ", " + mode() + ")";
     }
 }
