@@ -1,10 +1,10 @@
 package dev.hotdata.flink.e2e;
 
+import dev.hotdata.flink.connector.sink.HotdataCommittable;
 import dev.hotdata.flink.connector.sink.HotdataSink;
-import dev.hotdata.flink.connector.sink.committer.HotdataCommittable;
-import dev.hotdata.flink.connector.sink.committer.HotdataUploadedFile;
-import dev.hotdata.flink.connector.sink.writer.HotdataWriteResult;
-import dev.hotdata.flink.connector.sink.writer.HotdataWriterState;
+import dev.hotdata.flink.connector.sink.HotdataUploadedFile;
+import dev.hotdata.flink.connector.sink.HotdataWriteResult;
+import dev.hotdata.flink.connector.sink.HotdataWriterState;
 import dev.hotdata.local.HotdataLocalServer;
 import dev.hotdata.local.fault.RequestLogEntry;
 

@@ -15,11 +15,9 @@ import dev.hotdata.flink.connector.client.model.PartitionKey;
 import dev.hotdata.flink.connector.client.model.SchemaDeclaration;
 import dev.hotdata.flink.connector.client.model.TableDeclaration;
 import dev.hotdata.flink.connector.client.model.TableInfo;
-import dev.hotdata.flink.connector.format.HotdataParquetFileWriter;
-import dev.hotdata.flink.connector.format.HotdataParquetWriterFactory;
 import dev.hotdata.flink.connector.format.HotdataTypeSupport;
 import dev.hotdata.flink.connector.format.ParquetWriterOptions;
-import dev.hotdata.flink.connector.sink.writer.HotdataWriter;
+import dev.hotdata.flink.connector.sink.HotdataEmptyUpload;
 import dev.hotdata.flink.connector.source.HotdataTypeMapping;
 import dev.hotdata.flink.connector.table.HotdataConnectorOptions;
 
@@ -47,11 +45,8 @@ import org.apache.flink.table.expressions.Expression;
 import org.apache.flink.table.factories.Factory;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
-import org.apache.flink.util.FileUtils;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -358,33 +353,26 @@ public class HotdataCatalog extends AbstractCatalog {
     }
 
     private void loadEmptyFile(String databaseId, String table, RowType rowType) {
-        Path dir = null;
+        FinalizedUpload upload;
         try {
-            dir = Files.createTempDirectory("hotdata-catalog-");
-            Path file = dir.resolve("columns.parquet");
-            HotdataParquetFileWriter writer =
-                    new HotdataParquetWriterFactory(rowType, ParquetWriterOptions.builder().build())
-                            .create(file);
-            writer.finish();
-            FinalizedUpload upload =
-                    call(() -> client().uploadFile(file, HotdataWriter.PARQUET_CONTENT_TYPE));
-            call(
-                    () ->
-                            client().load(
-                                            databaseId,
-                                            schema,
-                                            table,
-                                            LoadRequest.builder()
-                                                    .mode(LoadMode.APPEND)
-                                                    .uploadId(upload.uploadId())
-                                                    .build()));
+            upload =
+                    HotdataEmptyUpload.upload(
+                            client(), rowType, ParquetWriterOptions.builder().build());
+        } catch (HotdataException e) {
+            throw new CatalogException(e.getMessage(), e);
         } catch (IOException e) {
             throw new CatalogException("Could not give table " + table + " its columns", e);
-        } finally {
-            if (dir != null) {
-                FileUtils.deleteDirectoryQuietly(dir.toFile());
-            }
         }
+        call(
+                () ->
+                        client().load(
+                                        databaseId,
+                                        schema,
+                                        table,
+                                        LoadRequest.builder()
+                                                .mode(LoadMode.APPEND)
+                                                .uploadId(upload.uploadId())
+                                                .build()));
     }
 
     @Override

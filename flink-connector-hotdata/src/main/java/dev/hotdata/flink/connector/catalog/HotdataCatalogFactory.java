@@ -3,6 +3,7 @@ package dev.hotdata.flink.connector.catalog;
 import dev.hotdata.flink.connector.client.HotdataClientConfig;
 import dev.hotdata.flink.connector.sink.HotdataIdentifiers;
 import dev.hotdata.flink.connector.table.HotdataConnectorOptions;
+import dev.hotdata.flink.connector.table.HotdataConnectorOptionsUtil;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
@@ -59,26 +60,13 @@ public class HotdataCatalogFactory implements CatalogFactory {
                 FactoryUtil.createCatalogFactoryHelper(this, context);
         helper.validate();
         ReadableConfig options = helper.getOptions();
-        HotdataClientConfig.Builder client = HotdataClientConfig.fromEnvironment();
+        HotdataClientConfig.Builder client = HotdataConnectorOptionsUtil.connection(options);
+        // the API key is not a table option: tables get it at planning time only
         Map<String, String> tableOptions = new HashMap<>();
-        options.getOptional(HotdataConnectorOptions.API_KEY)
-                .ifPresent(
-                        key -> {
-                            // not a table option: tables get it at planning time only
-                            client.apiKey(key);
-                        });
         options.getOptional(HotdataConnectorOptions.WORKSPACE_ID)
-                .ifPresent(
-                        ws -> {
-                            client.workspaceId(ws);
-                            tableOptions.put(HotdataConnectorOptions.WORKSPACE_ID.key(), ws);
-                        });
+                .ifPresent(ws -> tableOptions.put(HotdataConnectorOptions.WORKSPACE_ID.key(), ws));
         options.getOptional(HotdataConnectorOptions.ENDPOINT)
-                .ifPresent(
-                        url -> {
-                            client.endpoint(url);
-                            tableOptions.put(HotdataConnectorOptions.ENDPOINT.key(), url);
-                        });
+                .ifPresent(url -> tableOptions.put(HotdataConnectorOptions.ENDPOINT.key(), url));
         try {
             return new HotdataCatalog(
                     context.getName(),

@@ -1,7 +1,7 @@
 package dev.hotdata.flink.connector.catalog;
 
 import dev.hotdata.flink.connector.table.HotdataConnectorOptions;
-import dev.hotdata.flink.connector.table.HotdataDynamicTableSinkFactory;
+import dev.hotdata.flink.connector.table.HotdataDynamicTableFactory;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
@@ -25,7 +25,7 @@ import java.util.Set;
 final class HotdataCatalogTableFactory
         implements DynamicTableSinkFactory, DynamicTableSourceFactory {
 
-    private final HotdataDynamicTableSinkFactory connector = new HotdataDynamicTableSinkFactory();
+    private final HotdataDynamicTableFactory connector = new HotdataDynamicTableFactory();
     private final String apiKey;
 
     /**

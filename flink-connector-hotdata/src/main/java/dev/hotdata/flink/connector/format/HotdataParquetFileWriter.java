@@ -32,6 +32,9 @@ import java.nio.file.Path;
 @Internal
 public final class HotdataParquetFileWriter implements Closeable {
 
+    /** The content type Hotdata detects Parquet uploads by. */
+    public static final String CONTENT_TYPE = "application/vnd.apache.parquet";
+
     private final Path path;
     private final LocalParquetOutputFile outputFile;
     private final HotdataCodecFactory codecs;

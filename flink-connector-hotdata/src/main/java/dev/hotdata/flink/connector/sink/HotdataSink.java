@@ -1,15 +1,5 @@
 package dev.hotdata.flink.connector.sink;
 
-import dev.hotdata.flink.connector.sink.committer.HotdataCommitAggregator;
-import dev.hotdata.flink.connector.sink.committer.HotdataCommittable;
-import dev.hotdata.flink.connector.sink.committer.HotdataCommittableSerializer;
-import dev.hotdata.flink.connector.sink.committer.HotdataCommitter;
-import dev.hotdata.flink.connector.sink.writer.HotdataWriteResult;
-import dev.hotdata.flink.connector.sink.writer.HotdataWriteResultSerializer;
-import dev.hotdata.flink.connector.sink.writer.HotdataWriter;
-import dev.hotdata.flink.connector.sink.writer.HotdataWriterState;
-import dev.hotdata.flink.connector.sink.writer.HotdataWriterStateSerializer;
-
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.RuntimeExecutionMode;

@@ -67,6 +67,7 @@ public class HotdataSinkBuilder<IN> {
     private Long uploadPartSize;
     private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
     private String sinkId;
+    private HotdataClientConfig clientConfig;
     private boolean commitLogEnabled = true;
     private boolean checkpointingRequired = true;
 
@@ -208,6 +209,17 @@ public class HotdataSinkBuilder<IN> {
         return this;
     }
 
+    /**
+     * The connection as one setting: endpoint, API key, workspace, plain-http permission and
+     * timeouts (see {@link HotdataClientConfig#fromEnvironment()} for the environment fallbacks).
+     * The individual connection setters of this builder, when also called, override its values; the
+     * retry settings and upload part size of this builder apply on top of it.
+     */
+    public HotdataSinkBuilder<IN> setClientConfig(HotdataClientConfig clientConfig) {
+        this.clientConfig = clientConfig;
+        return this;
+    }
+
     /** Retries of a transient failure per call; default 5. */
     public HotdataSinkBuilder<IN> setMaxRetries(int maxRetries) {
         this.maxRetries = maxRetries;
@@ -248,7 +260,10 @@ public class HotdataSinkBuilder<IN> {
     /** Validates the settings and builds the sink; errors name the setting and the value. */
     @SuppressWarnings("unchecked")
     public HotdataSink<IN> build() {
-        HotdataClientConfig.Builder client = HotdataClientConfig.fromEnvironment(environment);
+        HotdataClientConfig.Builder client =
+                clientConfig != null
+                        ? clientConfig.toBuilder()
+                        : HotdataClientConfig.fromEnvironment(environment);
         if (endpoint != null) {
             client.endpoint(endpoint);
         }
@@ -268,7 +283,9 @@ public class HotdataSinkBuilder<IN> {
         }
         client.retryPolicy(
                 RetryPolicy.builder().maxRetries(maxRetries).initialBackoff(retryBackoff).build());
-        client.allowPlainHttp(allowPlainHttp);
+        if (allowPlainHttp || clientConfig == null) {
+            client.allowPlainHttp(allowPlainHttp);
+        }
         if (uploadPartSize != null) {
             if (uploadPartSize <= 0) {
                 throw new IllegalArgumentException(

@@ -1,11 +1,13 @@
 package dev.hotdata.flink.connector.table;
 
 import dev.hotdata.flink.connector.format.ParquetCompression;
+import dev.hotdata.flink.connector.sink.HotdataWriteMode;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 import java.time.Duration;
 import java.util.List;
@@ -90,14 +92,13 @@ public final class HotdataConnectorOptions {
                     .noDefaultValue()
                     .withDescription("Hotdata table name. Default: the Flink table's name.");
 
-    public static final ConfigOption<String> WRITE_MODE =
+    public static final ConfigOption<HotdataWriteMode> WRITE_MODE =
             ConfigOptions.key("sink.write-mode")
-                    .stringType()
+                    .enumType(HotdataWriteMode.class)
                     .noDefaultValue()
                     .withDescription(
-                            "append, upsert, insert-only or replace. Default: upsert with a"
-                                    + " PRIMARY KEY, else append. INSERT OVERWRITE always"
-                                    + " replaces.");
+                            "How rows are published. Default: upsert with a PRIMARY KEY, else"
+                                    + " append. INSERT OVERWRITE always replaces.");
 
     public static final ConfigOption<List<String>> DECLARED_TABLES =
             ConfigOptions.key("declared-tables")
@@ -117,10 +118,10 @@ public final class HotdataConnectorOptions {
                                     + " 'ts desc nulls last, id'. PARTITIONED BY columns become"
                                     + " the table's partition_by.");
 
-    public static final ConfigOption<String> DELIVERY_GUARANTEE =
+    public static final ConfigOption<DeliveryGuarantee> DELIVERY_GUARANTEE =
             ConfigOptions.key("sink.delivery-guarantee")
-                    .stringType()
-                    .defaultValue("exactly-once")
+                    .enumType(DeliveryGuarantee.class)
+                    .defaultValue(DeliveryGuarantee.EXACTLY_ONCE)
                     .withDescription(
                             "exactly-once (default) or at-least-once, which behaves the same:"
                                     + " publishing is idempotent, so the sink never needs to"

@@ -8,4 +8,8 @@ public final class HotdataSinkConfigs {
     public static HotdataSinkConfig of(HotdataSinkBuilder<?> builder) {
         return builder.build().getConfig();
     }
+
+    public static HotdataSinkConfig of(HotdataSink<?> sink) {
+        return sink.getConfig();
+    }
 }

@@ -59,8 +59,7 @@ class HotdataShadedJarITCase {
             try (InputStream in = jar.getInputStream(services)) {
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 assertThat(text)
-                        .contains(
-                                "dev.hotdata.flink.connector.table.HotdataDynamicTableSinkFactory");
+                        .contains("dev.hotdata.flink.connector.table.HotdataDynamicTableFactory");
             }
             assertThat(jar.stream().map(JarEntry::getName))
                     .noneMatch(n -> n.startsWith("org/apache/hadoop/"))

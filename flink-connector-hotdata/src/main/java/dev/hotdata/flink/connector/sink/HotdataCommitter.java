@@ -1,0 +1,261 @@
+package dev.hotdata.flink.connector.sink;
+
+import dev.hotdata.flink.connector.client.HotdataClient;
+import dev.hotdata.flink.connector.client.HotdataClock;
+import dev.hotdata.flink.connector.client.HotdataException;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.groups.SinkCommitterMetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Publishes each checkpoint's uploads, in checkpoint order, from the single committing subtask the
+ * aggregator feeds; the publishing itself is the write mode's {@link HotdataPublisher}.
+ *
+ * <p>Flink commits the restored checkpoint's committables again on every restore. A committable is
+ * skipped only when the commit log holds its row: same sink, same run, same checkpoint and exactly
+ * the same uploads. Everything else is published again, which is safe because the server claims an
+ * upload once ({@link HotdataUploadLoader}). Transient errors are retried later; terminal ones fail
+ * the job with the server's code and message and leave the committable in Flink's state. Nothing is
+ * ever dropped.
+ */
+@Internal
+public class HotdataCommitter implements Committer<HotdataCommittable> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HotdataCommitter.class);
+
+    /**
+     * How long a commit waits for another sink of this JVM to finish with the same database before
+     * it goes ahead and lets the server's lock (409 and back-off) decide.
+     */
+    static final Duration DATABASE_LOCK_WAIT = Duration.ofSeconds(30);
+
+    private final HotdataSinkConfig config;
+    private final HotdataClient client;
+    private final String jobId;
+    private final long restoredCheckpointId;
+    private final Clock clock;
+    private final HotdataClock sleeper;
+    private final Duration lockWait;
+    private final Counter loads;
+    private final Counter loadedRows;
+    private final Histogram commitDurations;
+    private final Set<String> startedRuns = new HashSet<>();
+    private volatile long lastCommitMillis;
+
+    private HotdataTarget target;
+    private HotdataCommitLog commitLog;
+    private HotdataPublisher publisher;
+    private HotdataUploadLoader loader;
+
+    public HotdataCommitter(HotdataSinkConfig config, CommitterInitContext context) {
+        this(
+                config,
+                new HotdataClient(config.clientConfig()),
+                context.getJobInfo().getJobId().toString(),
+                context.getRestoredCheckpointId().orElse(-1L),
+                context.metricGroup(),
+                Clock.systemUTC(),
+                HotdataClock.system(),
+                DATABASE_LOCK_WAIT);
+    }
+
+    @VisibleForTesting
+    HotdataCommitter(
+            HotdataSinkConfig config,
+            HotdataClient client,
+            String jobId,
+            long restoredCheckpointId,
+            SinkCommitterMetricGroup metrics,
+            Clock clock,
+            HotdataClock sleeper,
+            Duration lockWait) {
+        this.config = config;
+        this.client = client;
+        this.jobId = jobId;
+        this.restoredCheckpointId = restoredCheckpointId;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.lockWait = lockWait;
+        this.loads = metrics.counter("hotdataLoads");
+        this.loadedRows = metrics.counter("hotdataLoadedRows");
+        metrics.gauge("hotdataLastCommitDurationMs", () -> lastCommitMillis);
+        // the spread of commit latencies over the last 1000 checkpoints (p50, p99 ...)
+        this.commitDurations =
+                metrics.histogram(
+                        "hotdataCommitDurationMs", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    @Override
+    public void commit(Collection<CommitRequest<HotdataCommittable>> requests)
+            throws IOException, InterruptedException {
+        List<CommitRequest<HotdataCommittable>> ordered = new ArrayList<>(requests);
+        ordered.sort(Comparator.comparingLong(r -> r.getCommittable().checkpointId()));
+        boolean blocked = false;
+        for (CommitRequest<HotdataCommittable> request : ordered) {
+            if (blocked) {
+                // a later checkpoint must not land before an earlier one
+                request.retryLater();
+                continue;
+            }
+            HotdataCommittable committable = request.getCommittable();
+            try {
+                commit(committable);
+            } catch (HotdataException e) {
+                blocked = true;
+                if (e.isTransient()) {
+                    LOG.warn(
+                            "Publishing checkpoint {} into {} failed transiently, will retry: {}",
+                            committable.checkpointId(),
+                            config.targetDescription(),
+                            e.getMessage());
+                    request.retryLater();
+                } else {
+                    request.signalFailedWithUnknownReason(failure(committable, e));
+                }
+            } catch (HotdataTargetException e) {
+                blocked = true;
+                request.signalFailedWithUnknownReason(e);
+            }
+        }
+    }
+
+    /**
+     * Publishes one checkpoint, taking turns on this JVM's lock of the database with the other
+     * sinks into it, for a bounded time: past it the server's lock decides.
+     */
+    private void commit(HotdataCommittable committable)
+            throws HotdataException, HotdataTargetException, InterruptedException {
+        ensureTarget();
+        ReentrantLock lock =
+                HotdataDatabaseLocks.of(
+                        config.clientConfig().endpoint(),
+                        config.clientConfig().workspaceId(),
+                        target.databaseId());
+        boolean locked = lock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS);
+        if (!locked) {
+            LOG.info(
+                    "Another sink has held database {} for {}; publishing checkpoint {} without"
+                            + " waiting longer (the server's lock decides)",
+                    target.databaseId(),
+                    lockWait,
+                    committable.checkpointId());
+        }
+        try {
+            publish(committable);
+        } finally {
+            if (locked) {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void publish(HotdataCommittable c)
+            throws HotdataException, HotdataTargetException, InterruptedException {
+        long start = clock.millis();
+        if (commitLog != null && c.checkpointId() <= restoredCheckpointId && commitLog.holds(c)) {
+            LOG.info(
+                    "Checkpoint {} of sink {} (run {}) is in the commit log with the same uploads;"
+                            + " not publishing it again.",
+                    c.checkpointId(),
+                    c.sinkId(),
+                    c.runId());
+            publisher.finish(c);
+            return;
+        }
+        if (startedRuns.add(c.sinkId() + "/" + c.runId())) {
+            try {
+                publisher.startRun(c, restoredCheckpointId);
+            } catch (HotdataException | HotdataTargetException | RuntimeException e) {
+                startedRuns.remove(c.sinkId() + "/" + c.runId());
+                throw e;
+            }
+        }
+        publisher.publish(c);
+        if (commitLog != null) {
+            commitLog.append(c, clock.instant());
+        }
+        publisher.finish(c);
+        loader.forget(c);
+        lastCommitMillis = clock.millis() - start;
+        commitDurations.update(lastCommitMillis);
+        LOG.info(
+                "Published checkpoint {} into {}: {} uploads, {} rows",
+                c.checkpointId(),
+                config.targetDescription(),
+                c.files().size(),
+                c.rowCount());
+    }
+
+    private void ensureTarget() throws HotdataException, HotdataTargetException {
+        if (target == null) {
+            HotdataTarget resolved = HotdataTarget.resolve(client, config);
+            commitLog =
+                    config.commitLogEnabled()
+                            ? new HotdataCommitLog(client, config, resolved.databaseId(), jobId)
+                            : null;
+            loader =
+                    new HotdataUploadLoader(
+                            client,
+                            config,
+                            resolved.databaseId(),
+                            commitLog,
+                            sleeper,
+                            clock,
+                            loads,
+                            loadedRows);
+            publisher =
+                    HotdataPublisher.of(
+                            new HotdataPublishing(
+                                    client,
+                                    config,
+                                    resolved,
+                                    commitLog,
+                                    loader,
+                                    loads,
+                                    loadedRows));
+            target = resolved;
+        }
+    }
+
+    private IOException failure(HotdataCommittable committable, HotdataException e) {
+        return new IOException(
+                "Hotdata refused to publish checkpoint "
+                        + committable.checkpointId()
+                        + " into "
+                        + config.targetDescription()
+                        + " ("
+                        + e.statusCode()
+                        + (e.errorCode() == null ? "" : " " + e.errorCode())
+                        + "): "
+                        + e.serverMessage()
+                        + ". The uploads stay in Flink's checkpoint and are published again on"
+                        + " the next attempt.",
+                e);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,282 @@
+package dev.hotdata.flink.connector.sink;
+
+import dev.hotdata.flink.connector.client.HotdataAmbiguousNameException;
+import dev.hotdata.flink.connector.client.HotdataClient;
+import dev.hotdata.flink.connector.client.HotdataErrorCodes;
+import dev.hotdata.flink.connector.client.HotdataException;
+import dev.hotdata.flink.connector.client.model.CreateDatabaseRequest;
+import dev.hotdata.flink.connector.client.model.DatabaseInfo;
+import dev.hotdata.flink.connector.client.model.DatabaseSummary;
+import dev.hotdata.flink.connector.client.model.InformationSchemaPage;
+import dev.hotdata.flink.connector.client.model.InformationSchemaRequest;
+import dev.hotdata.flink.connector.client.model.PartitionKey;
+import dev.hotdata.flink.connector.client.model.SchemaDeclaration;
+import dev.hotdata.flink.connector.client.model.SortKey;
+import dev.hotdata.flink.connector.client.model.TableDeclaration;
+import dev.hotdata.flink.connector.client.model.TableInfo;
+
+import org.apache.flink.annotation.Internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The database and table a sink publishes into, resolved once per committer: the database by id, or
+ * by name (exactly one match, else created when allowed), and the table declared with its key and
+ * layout. Tables are added in place; a deleted (tombstoned) table is reported, never recreated
+ * under the same name.
+ */
+@Internal
+final class HotdataTarget {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HotdataTarget.class);
+
+    /** Longest table name Hotdata is known to accept (hotdata-local's strict bound). */
+    static final int MAX_IDENTIFIER_LENGTH = 63;
+
+    private static final Object RESOLVING = new Object();
+
+    private final String databaseId;
+    private final String connectionId;
+
+    private HotdataTarget(String databaseId, String connectionId) {
+        this.databaseId = databaseId;
+        this.connectionId = connectionId;
+    }
+
+    String databaseId() {
+        return databaseId;
+    }
+
+    /** The database's default connection, which table deletion and listing address. */
+    String connectionId() {
+        return connectionId;
+    }
+
+    /** Declares a table of the sink's schema with no key or layout; an existing one is reused. */
+    void declarePlainTable(HotdataClient client, HotdataSinkConfig config, String table)
+            throws HotdataException, HotdataTargetException {
+        declareTable(client, config, databaseId, TableDeclaration.builder().name(table).build());
+    }
+
+    /**
+     * Whether the table has columns yet: a declared table gets them with its first load, and SQL
+     * that names its columns fails before that.
+     */
+    boolean hasColumns(HotdataClient client, String schema, String table) throws HotdataException {
+        InformationSchemaPage page =
+                client.informationSchema(
+                        InformationSchemaRequest.builder()
+                                .connectionId(connectionId)
+                                .schema(schema)
+                                .table(table)
+                                .includeColumns(true)
+                                .build());
+        for (TableInfo info : page.tables()) {
+            if (table.equalsIgnoreCase(info.table())
+                    && info.columns() != null
+                    && !info.columns().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Resolves the database and declares the sink's table (a no-op when it exists). */
+    static HotdataTarget resolve(HotdataClient client, HotdataSinkConfig config)
+            throws HotdataException, HotdataTargetException {
+        TableDeclaration table = tableDeclaration(config);
+        DatabaseInfo database;
+        // sinks of one job resolve (and maybe create) the same database name: one at a time
+        synchronized (RESOLVING) {
+            database = resolveDatabase(client, config, table);
+        }
+        declareTable(client, config, database.id(), table);
+        return new HotdataTarget(database.id(), database.defaultConnectionId());
+    }
+
+    private static DatabaseInfo resolveDatabase(
+            HotdataClient client, HotdataSinkConfig config, TableDeclaration table)
+            throws HotdataException, HotdataTargetException {
+        if (config.databaseId() != null) {
+            try {
+                return client.getDatabase(config.databaseId());
+            } catch (HotdataException e) {
+                if (e.statusCode() == 404) {
+                    throw new HotdataTargetException(
+                            "Hotdata database id '"
+                                    + config.databaseId()
+                                    + "' does not exist in this workspace.",
+                            e);
+                }
+                throw e;
+            }
+        }
+        String name = config.databaseName();
+        DatabaseSummary match;
+        try {
+            match = client.findDatabaseByName(name);
+        } catch (HotdataAmbiguousNameException e) {
+            throw new HotdataTargetException(e.getMessage(), e);
+        }
+        if (match != null) {
+            return client.getDatabase(match.id());
+        }
+        if (!config.createDatabaseIfMissing()) {
+            throw new HotdataTargetException(
+                    "Hotdata database '"
+                            + name
+                            + "' does not exist and creating missing databases is disabled.");
+        }
+        LOG.info("Creating Hotdata database '{}'", name);
+        List<TableDeclaration> tables = new ArrayList<>();
+        tables.add(table);
+        for (String declared : config.declaredTables()) {
+            tables.add(TableDeclaration.builder().name(declared).build());
+        }
+        DatabaseInfo created =
+                client.createDatabase(
+                        CreateDatabaseRequest.builder()
+                                .name(name)
+                                .schemas(
+                                        Collections.singletonList(
+                                                new SchemaDeclaration(config.schema(), tables)))
+                                .build());
+        return settleConcurrentCreation(client, name, created);
+    }
+
+    /**
+     * Sinks in other processes may have created a database of the same name at the same time (names
+     * are not unique in Hotdata). All of them settle on the earliest created one, and a loser
+     * deletes the empty database it just made.
+     */
+    private static DatabaseInfo settleConcurrentCreation(
+            HotdataClient client, String name, DatabaseInfo created) throws HotdataException {
+        List<DatabaseSummary> matches;
+        try {
+            client.findDatabaseByName(name);
+            return created; // no other database has the name
+        } catch (HotdataAmbiguousNameException e) {
+            matches =
+                    e.matches().stream()
+                            .sorted(
+                                    Comparator.comparing(
+                                                    (DatabaseSummary db) ->
+                                                            db.createdAt() == null
+                                                                    ? ""
+                                                                    : db.createdAt())
+                                            .thenComparing(DatabaseSummary::id))
+                            .collect(Collectors.toList());
+        }
+        if (matches.get(0).id().equals(created.id())) {
+            return created;
+        }
+        DatabaseSummary winner = matches.get(0);
+        LOG.info(
+                "Database '{}' was created concurrently as {} and {}; using {}",
+                name,
+                winner.id(),
+                created.id(),
+                winner.id());
+        try {
+            client.deleteDatabase(created.id());
+        } catch (HotdataException e) {
+            LOG.warn(
+                    "Could not delete the duplicate empty database {}: {}",
+                    created.id(),
+                    e.getMessage());
+        }
+        return client.getDatabase(winner.id());
+    }
+
+    private static void declareTable(
+            HotdataClient client,
+            HotdataSinkConfig config,
+            String databaseId,
+            TableDeclaration table)
+            throws HotdataException, HotdataTargetException {
+        try {
+            client.addTable(databaseId, config.schema(), table);
+            LOG.info("Declared Hotdata table {}.{}", config.schema(), table.name());
+            return;
+        } catch (HotdataException e) {
+            if (e.statusCode() == 409) {
+                checkNotDeleted(config, table, e);
+                return; // exists already: tables are reused in place
+            }
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+        }
+        // 404: the schema does not exist yet
+        try {
+            client.addSchema(
+                    databaseId,
+                    new SchemaDeclaration(config.schema(), Collections.singletonList(table)));
+        } catch (HotdataException e) {
+            if (e.statusCode() != 409) {
+                throw e;
+            }
+            // the schema appeared concurrently; declare the table in it
+            try {
+                client.addTable(databaseId, config.schema(), table);
+            } catch (HotdataException again) {
+                if (again.statusCode() != 409) {
+                    throw again;
+                }
+                checkNotDeleted(config, table, again);
+            }
+        }
+    }
+
+    private static void checkNotDeleted(
+            HotdataSinkConfig config, TableDeclaration table, HotdataException e)
+            throws HotdataTargetException {
+        if (HotdataErrorCodes.TABLE_DELETED.equals(e.errorCode())
+                || (e.serverMessage() != null && e.serverMessage().contains("deleted"))) {
+            throw new HotdataTargetException(
+                    "Hotdata table "
+                            + config.schema()
+                            + "."
+                            + table.name()
+                            + " in database "
+                            + databaseLabel(config)
+                            + " was deleted; Hotdata keeps deleted table names reserved, so it"
+                            + " cannot be created again. Choose another table name. Server: "
+                            + e.serverMessage(),
+                    e);
+        }
+    }
+
+    private static String databaseLabel(HotdataSinkConfig config) {
+        return config.databaseId() != null ? config.databaseId() : config.databaseName();
+    }
+
+    static TableDeclaration tableDeclaration(HotdataSinkConfig config) {
+        List<PartitionKey> partitions = new ArrayList<>();
+        for (HotdataTableLayout.PartitionKey key : config.layout().partitionBy()) {
+            partitions.add(new PartitionKey(key.column(), key.transform()));
+        }
+        List<SortKey> sorts = new ArrayList<>();
+        for (HotdataTableLayout.SortKey key : config.layout().sortedBy()) {
+            sorts.add(new SortKey(key.column(), key.direction(), key.nulls()));
+        }
+        TableDeclaration.Builder builder = TableDeclaration.builder().name(config.table());
+        if (!config.keyColumns().isEmpty()) {
+            builder.key(config.keyColumns());
+        }
+        if (!partitions.isEmpty()) {
+            builder.partitionBy(partitions);
+        }
+        if (!sorts.isEmpty()) {
+            builder.sortedBy(sorts);
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,216 @@
+package dev.hotdata.flink.connector.sink;
+
+import dev.hotdata.flink.connector.client.HotdataClient;
+import dev.hotdata.flink.connector.format.HotdataParquetWriterFactory;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.runtime.typeutils.RowDataSerializer;
+import org.apache.flink.util.FileUtils;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Encodes rows as Parquet on local disk and, in {@link #prepareCommit()} (before the checkpoint
+ * barrier is forwarded), uploads and finalizes every file in Hotdata. What it emits names uploads,
+ * never local paths: once the barrier has passed, the data is durable in Hotdata.
+ */
+@Internal
+public class HotdataWriter<IN>
+        implements CommittingSinkWriter<IN, HotdataWriteResult>,
+                StatefulSinkWriter<IN, HotdataWriterState> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HotdataWriter.class);
+
+    private final HotdataSinkConfig config;
+    private final HotdataRowConverter<IN> converter;
+    private final String sinkId;
+    private final HotdataClient client;
+    private final Path localDirectory;
+    private final HotdataPendingRows rows;
+    private final HotdataBackgroundUploads uploader;
+    private final Counter numRecordsSend;
+    private final Counter numBytesSend;
+    private final Counter uploads;
+    private boolean endOfInput;
+    private boolean endOfInputReported;
+
+    public HotdataWriter(
+            HotdataSinkConfig config,
+            HotdataRowConverter<IN> converter,
+            WriterInitContext context,
+            String sinkId)
+            throws IOException {
+        this(config, converter, context, sinkId, checkedClient(config, context));
+    }
+
+    /**
+     * A client whose credentials, workspace and database were checked with one read-only call, so
+     * that a wrong setting fails the job when it starts rather than at its first checkpoint.
+     */
+    private static HotdataClient checkedClient(HotdataSinkConfig config, WriterInitContext context)
+            throws IOException {
+        HotdataClient client = new HotdataClient(config.clientConfig());
+        try {
+            HotdataConnectionCheck.run(
+                    client, config, context.getRestoredCheckpointId().isPresent());
+            return client;
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    HotdataWriter(
+            HotdataSinkConfig config,
+            HotdataRowConverter<IN> converter,
+            WriterInitContext context,
+            String sinkId,
+            HotdataClient client)
+            throws IOException {
+        this.config = config;
+        this.converter = converter;
+        this.sinkId = sinkId;
+        this.client = client;
+        int subtask = context.getTaskInfo().getIndexOfThisSubtask();
+        this.localDirectory = Files.createTempDirectory("hotdata-sink-" + subtask + "-");
+        this.uploader =
+                new HotdataBackgroundUploads(
+                        client, "hotdata-upload-" + config.table() + "-" + subtask);
+        this.rows = pendingRows(config, localDirectory, uploader);
+        SinkWriterMetricGroup metrics = context.metricGroup();
+        this.numRecordsSend = metrics.getNumRecordsSendCounter();
+        this.numBytesSend = metrics.getNumBytesSendCounter();
+        this.uploads = metrics.counter("hotdataUploads");
+        metrics.gauge("hotdataPeakBufferedBytes", rows::peakBufferedBytes);
+    }
+
+    @Override
+    public void write(IN element, Context context) throws IOException, InterruptedException {
+        RowData row;
+        try {
+            row = converter.convert(element);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("Converting an element for Hotdata failed", e);
+        }
+        rows.add(row);
+        numRecordsSend.inc();
+        // upload rolled files while encoding goes on, instead of all of them at the barrier
+        for (HotdataRollingFiles.LocalFile file : rows.takeReady()) {
+            uploader.submit(file);
+        }
+    }
+
+    @Override
+    public void flush(boolean endOfInput) {
+        // Files are finished and uploaded in prepareCommit, which follows every flush.
+        this.endOfInput |= endOfInput;
+    }
+
+    @Override
+    public Collection<HotdataWriteResult> prepareCommit() throws IOException {
+        List<HotdataRollingFiles.LocalFile> files = rows.drain();
+        boolean reportEnd = endOfInput && !endOfInputReported;
+        endOfInputReported |= endOfInput;
+        if (files.isEmpty() && !uploader.hasInFlight() && !reportEnd) {
+            return Collections.emptyList(); // an empty checkpoint uploads and loads nothing
+        }
+        // At the end of input a result is sent even without files: it carries the sink id to
+        // the aggregator, which in replace mode must publish what earlier checkpoints staged.
+        for (HotdataRollingFiles.LocalFile file : files) {
+            uploader.submit(file);
+        }
+        List<HotdataUploadedFile> uploaded = uploader.awaitAll();
+        for (HotdataUploadedFile upload : uploaded) {
+            numBytesSend.inc(upload.sizeBytes());
+            uploads.inc();
+            LOG.debug(
+                    "Uploaded {} rows ({} bytes) for {} as {}",
+                    upload.rowCount(),
+                    upload.sizeBytes(),
+                    config.targetDescription(),
+                    upload.uploadId());
+        }
+        return Collections.singletonList(new HotdataWriteResult(sinkId, uploaded));
+    }
+
+    /** How rows wait for the next checkpoint in the sink's write mode. */
+    private static HotdataPendingRows pendingRows(
+            HotdataSinkConfig config, Path directory, HotdataBackgroundUploads uploader) {
+        long partSize = config.clientConfig().uploadPartSize();
+        HotdataParquetWriterFactory rowFiles =
+                new HotdataParquetWriterFactory(config.rowType(), config.parquetOptions());
+        HotdataRollingFiles rows =
+                new HotdataRollingFiles(
+                        rowFiles,
+                        directory,
+                        "rows",
+                        config.rollingMaxBytes(),
+                        HotdataUploadedFile.Kind.ROWS,
+                        uploader,
+                        partSize);
+        String target = config.targetDescription();
+        switch (config.writeMode()) {
+            case UPSERT:
+                HotdataRowKeys keys =
+                        new HotdataRowKeys(config.rowType(), config.keyColumns(), target);
+                HotdataRollingFiles deletes =
+                        new HotdataRollingFiles(
+                                new HotdataParquetWriterFactory(
+                                        keys.keyType(), config.parquetOptions()),
+                                directory,
+                                "deletes",
+                                config.rollingMaxBytes(),
+                                HotdataUploadedFile.Kind.DELETES,
+                                uploader,
+                                partSize);
+                return new HotdataUpsertRows(
+                        rows,
+                        deletes,
+                        keys,
+                        new RowDataSerializer(config.rowType()),
+                        config.bufferFlushMaxBytes());
+            case INSERT_ONLY:
+                return new HotdataInsertOnlyRows(
+                        rows,
+                        new HotdataRowKeys(config.rowType(), config.keyColumns(), target),
+                        target + " (mode insert-only)");
+            default:
+                return new HotdataAppendRows(rows, target + " (mode " + config.writeMode() + ")");
+        }
+    }
+
+    @Override
+    public List<HotdataWriterState> snapshotState(long checkpointId) {
+        return Collections.singletonList(new HotdataWriterState(sinkId));
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            uploader.close(); // before the client: uploads in flight are abandoned, not loaded
+            rows.close();
+        } finally {
+            try {
+                client.close();
+            } finally {
+                FileUtils.deleteDirectoryQuietly(localDirectory.toFile());
+            }
+        }
+    }
+}
