@@ -24,7 +24,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -271,17 +270,16 @@ class HotdataSoakITCase {
     }
 
     /**
-     * Seeds that failed the full soak because of the connector; enabled once it is fixed. Seed 1007
+     * Seeds that failed the full soak because of the connector, kept as regressions. Seed 1007
      * (insert-only, upload re-use CONFLICT, failed load consumes): a 400 answered before the claim
      * is logged as a {@code failed} row; the re-commit loads the upload (consumed), the result
      * append meets the held lock, and the retried commit's re-send of the upload gets 409 CONFLICT,
-     * which the loader, seeing the {@code failed} row, calls "consumed by a refused load": the job
-     * fails on every restart. See docs/reliability.md.
+     * which the loader, seeing the {@code failed} row, called "consumed by a refused load": the job
+     * failed on every restart. The loader now knows the uploads it loaded itself.
      */
-    @Disabled("connector finding, see docs/reliability.md (soak seed 1007)")
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1_007})
-    void failedFullSoakSeed(long seed) throws Exception {
+    void fullSoakSeedsThatOnceFailed(long seed) throws Exception {
         RunResult result = run(Plan.draw(seed, Scale.FULL));
         System.out.println(result.line());
         result.assertExact();
