@@ -1,5 +1,6 @@
 package dev.hotdata.flink.connector.sink;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -64,12 +65,14 @@ public class HotdataSink<IN>
         return new HotdataSinkBuilder<>();
     }
 
+    @Internal
     @Override
     public StatefulSinkWriter<IN, HotdataWriterState> createWriter(WriterInitContext context)
             throws IOException {
         return new HotdataWriter<>(config, converter, context, config.sinkId());
     }
 
+    @Internal
     @Override
     public StatefulSinkWriter<IN, HotdataWriterState> restoreWriter(
             WriterInitContext context, Collection<HotdataWriterState> recoveredState)
@@ -82,26 +85,31 @@ public class HotdataSink<IN>
         return new HotdataWriter<>(config, converter, context, sinkId);
     }
 
+    @Internal
     @Override
     public SimpleVersionedSerializer<HotdataWriterState> getWriterStateSerializer() {
         return new HotdataWriterStateSerializer();
     }
 
+    @Internal
     @Override
     public Committer<HotdataCommittable> createCommitter(CommitterInitContext context) {
         return new HotdataCommitter(config, context);
     }
 
+    @Internal
     @Override
     public SimpleVersionedSerializer<HotdataCommittable> getCommittableSerializer() {
         return new HotdataCommittableSerializer();
     }
 
+    @Internal
     @Override
     public SimpleVersionedSerializer<HotdataWriteResult> getWriteResultSerializer() {
         return new HotdataWriteResultSerializer();
     }
 
+    @Internal
     @Override
     public DataStream<CommittableMessage<HotdataCommittable>> addPreCommitTopology(
             DataStream<CommittableMessage<HotdataWriteResult>> writeResults) {
