@@ -118,9 +118,8 @@ final class HotdataUploadLoader {
                             "Hotdata refused to publish checkpoint "
                                     + c.checkpointId()
                                     + " into "
-                                    + config.schema()
-                                    + "."
-                                    + table
+                                    + config.targetDescription()
+                                    + (table.equals(config.table()) ? "" : " (stage " + table + ")")
                                     + ": the load of "
                                     + describe(c, file)
                                     + " was refused ("
@@ -128,10 +127,10 @@ final class HotdataUploadLoader {
                                     + (e.errorCode() == null ? "" : " " + e.errorCode())
                                     + "): "
                                     + e.serverMessage()
-                                    + ". The upload stays in Flink's checkpoint and the next"
-                                    + " attempt loads it again; if Hotdata keeps a refused upload"
-                                    + " consumed, its rows cannot be published and the job keeps"
-                                    + " failing here.",
+                                    + ". The uploads stay in Flink's checkpoint: the next attempt"
+                                    + " loads them again, unless Hotdata keeps a refused upload"
+                                    + " consumed, in which case its rows cannot be published and"
+                                    + " the job keeps failing here.",
                             e);
                 }
                 if (attempt < confirmations) {
