@@ -5,8 +5,6 @@ import dev.hotdata.flink.connector.client.model.CreateDatabaseRequest;
 import dev.hotdata.flink.connector.client.model.QueryResponse;
 import dev.hotdata.flink.connector.sink.HotdataRowConverter;
 import dev.hotdata.flink.connector.sink.HotdataSinkBuilder;
-import dev.hotdata.local.HotdataLocalExtension;
-import dev.hotdata.local.HotdataLocalServer;
 import dev.hotdata.local.fault.RequestLogEntry;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -19,7 +17,6 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
@@ -30,9 +27,7 @@ import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.VarCharType;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -59,15 +54,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class HotdataBadInputITCase {
 
-    @RegisterExtension static final HotdataLocalExtension HOTDATA = new HotdataLocalExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+    @RegisterExtension static final HotdataE2eEnvironment E2E = HotdataE2eEnvironment.withSlots(4);
 
     private static final String TABLE = "events";
     private static final String DATA_LOADS = ".*/tables/" + TABLE + "/loads";
@@ -78,23 +65,11 @@ class HotdataBadInputITCase {
 
     @TempDir Path tmp;
 
-    private HotdataTestSupport hotdata;
-    private HotdataLocalServer server;
     private HotdataClient client;
-    private int logStart;
 
     @BeforeEach
     void setUp() {
-        server = HOTDATA.server();
-        hotdata = new HotdataTestSupport(server);
-        client = hotdata.client();
-        logStart = server.requestLog().entries().size();
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.faults().clear();
-        hotdata.close();
+        client = E2E.hotdata().client();
     }
 
     // ---------------------------------------------------------------- credentials, endpoint
@@ -102,9 +77,9 @@ class HotdataBadInputITCase {
     @Test
     void wrongApiKeyFailsTheJobAtStartWithoutRestartsAndKeepsCommittedRows() throws Exception {
         String db = "bad_key";
-        runToEnd(hotdata.sink(db, TABLE), 0, 100);
+        runToEnd(E2E.hotdata().sink(db, TABLE), 0, 100);
         String wrongKey = "hd_wrong_" + UUID.randomUUID().toString().replace("-", "");
-        int before = server.requestLog().entries().size();
+        int before = E2E.server().requestLog().entries().size();
 
         long started = System.nanoTime();
         JobClient job =
@@ -114,29 +89,29 @@ class HotdataBadInputITCase {
                         Long.MAX_VALUE,
                         50,
                         NO_CHECKPOINT_SOON,
-                        hotdata.sink(db, TABLE).setApiKey(wrongKey));
+                        E2E.hotdata().sink(db, TABLE).setApiKey(wrongKey));
         String failure = ReliabilityChecks.describe(awaitFailure(job));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(failure)
                 .contains("Hotdata rejected the API key")
                 .contains("HTTP 401")
-                .contains(server.endpoint())
-                .contains("workspace '" + server.workspaceId() + "'")
+                .contains(E2E.server().endpoint())
+                .contains("workspace '" + E2E.server().workspaceId() + "'")
                 .doesNotContain(wrongKey);
         // at start: long before the first checkpoint, and without uploading anything
         assertThat(took).isLessThan(Duration.ofMillis(NO_CHECKPOINT_SOON));
         assertThat(since(before, "POST", "/v1/uploads.*", -1)).isZero();
         // no restarts: one check per writer subtask, not one per restart attempt
         assertThat(since(before, "GET", "/v1/databases", 401)).isBetween(1L, 2L);
-        ReliabilityChecks.assertTestRows(client, hotdata.databaseId(db), TABLE, 0, 100);
+        ReliabilityChecks.assertTestRows(client, E2E.hotdata().databaseId(db), TABLE, 0, 100);
     }
 
     @Test
     void wrongWorkspaceFailsTheJobAtStart() throws Exception {
         String db = "bad_workspace";
-        runToEnd(hotdata.sink(db, TABLE), 0, 100);
-        int before = server.requestLog().entries().size();
+        runToEnd(E2E.hotdata().sink(db, TABLE), 0, 100);
+        int before = E2E.server().requestLog().entries().size();
 
         JobClient job =
                 start(
@@ -145,7 +120,7 @@ class HotdataBadInputITCase {
                         Long.MAX_VALUE,
                         50,
                         NO_CHECKPOINT_SOON,
-                        hotdata.sink(db, TABLE).setWorkspaceId("ws_does_not_exist"));
+                        E2E.hotdata().sink(db, TABLE).setWorkspaceId("ws_does_not_exist"));
         String failure = ReliabilityChecks.describe(awaitFailure(job));
 
         assertThat(failure)
@@ -154,7 +129,7 @@ class HotdataBadInputITCase {
                 .contains("WORKSPACE_NOT_FOUND");
         assertThat(since(before, "POST", "/v1/uploads.*", -1)).isZero();
         assertThat(since(before, "GET", "/v1/databases", 404)).isBetween(1L, 2L);
-        ReliabilityChecks.assertTestRows(client, hotdata.databaseId(db), TABLE, 0, 100);
+        ReliabilityChecks.assertTestRows(client, E2E.hotdata().databaseId(db), TABLE, 0, 100);
     }
 
     @Test
@@ -171,7 +146,8 @@ class HotdataBadInputITCase {
                         Long.MAX_VALUE,
                         50,
                         NO_CHECKPOINT_SOON,
-                        hotdata.sink("unreachable", TABLE)
+                        E2E.hotdata()
+                                .sink("unreachable", TABLE)
                                 .setEndpoint(closed)
                                 .setMaxRetries(1)
                                 .setRetryBackoff(Duration.ofMillis(50)));
@@ -179,8 +155,9 @@ class HotdataBadInputITCase {
 
         assertThat(failure).contains("Cannot reach Hotdata at " + closed);
         // the operator's fix (the right endpoint) publishes everything
-        runToEnd(hotdata.sink("unreachable", TABLE), 0, 300);
-        ReliabilityChecks.assertTestRows(client, hotdata.databaseId("unreachable"), TABLE, 0, 300);
+        runToEnd(E2E.hotdata().sink("unreachable", TABLE), 0, 300);
+        ReliabilityChecks.assertTestRows(
+                client, E2E.hotdata().databaseId("unreachable"), TABLE, 0, 300);
     }
 
     // ---------------------------------------------------------------- target
@@ -189,10 +166,10 @@ class HotdataBadInputITCase {
     void databaseNameMatchingSeveralDatabasesListsTheirIds() throws Exception {
         String first =
                 client.createDatabase(CreateDatabaseRequest.builder().name("twins").build()).id();
-        runToEnd(hotdata.sink("twins", TABLE), 0, 100);
+        runToEnd(E2E.hotdata().sink("twins", TABLE), 0, 100);
         String second =
                 client.createDatabase(CreateDatabaseRequest.builder().name("twins").build()).id();
-        int before = server.requestLog().entries().size();
+        int before = E2E.server().requestLog().entries().size();
 
         JobClient job =
                 start(
@@ -201,7 +178,7 @@ class HotdataBadInputITCase {
                         200,
                         200,
                         NO_CHECKPOINT_SOON,
-                        hotdata.sink("twins", TABLE));
+                        E2E.hotdata().sink("twins", TABLE));
         String failure = ReliabilityChecks.describe(awaitFailure(job));
 
         assertThat(failure)
@@ -213,7 +190,7 @@ class HotdataBadInputITCase {
         ReliabilityChecks.assertTestRows(client, first, TABLE, 0, 100);
 
         // the operator's fix: pin the database by id; the rest is published into it
-        runToEnd(hotdata.sink(null, TABLE).setDatabaseId(first), 100, 200);
+        runToEnd(E2E.hotdata().sink(null, TABLE).setDatabaseId(first), 100, 200);
         ReliabilityChecks.assertTestRows(client, first, TABLE, 0, 200);
         assertThat(client.query(second, "SELECT 1").rows()).hasSize(1); // untouched, still there
     }
@@ -221,12 +198,12 @@ class HotdataBadInputITCase {
     @Test
     void tombstonedTableIsReportedNotRecreated() throws Exception {
         String db = "tombstone";
-        runToEnd(hotdata.sink(db, TABLE), 0, 100);
-        String dbId = hotdata.databaseId(db);
+        runToEnd(E2E.hotdata().sink(db, TABLE), 0, 100);
+        String dbId = E2E.hotdata().databaseId(db);
         client.deleteTable(client.getDatabase(dbId).defaultConnectionId(), "public", TABLE);
 
-        int before = server.requestLog().entries().size();
-        JobClient job = start(noRestarts(), 100, 200, 400, 200, hotdata.sink(db, TABLE));
+        int before = E2E.server().requestLog().entries().size();
+        JobClient job = start(noRestarts(), 100, 200, 400, 200, E2E.hotdata().sink(db, TABLE));
         String failure = ReliabilityChecks.describe(awaitFailure(job));
 
         assertThat(failure)
@@ -238,14 +215,14 @@ class HotdataBadInputITCase {
         assertThat(since(before, "POST", DATA_LOADS, -1)).isZero();
 
         // the operator's fix: another table name; the whole input lands there
-        runToEnd(hotdata.sink(db, "events_v2"), 100, 200);
+        runToEnd(E2E.hotdata().sink(db, "events_v2"), 100, 200);
         ReliabilityChecks.assertTestRows(client, dbId, "events_v2", 100, 200);
     }
 
     @Test
     void incompatibleColumnTypeInTheExistingTableFailsWithTheServersCode() throws Exception {
         String db = "schema_clash";
-        runToEnd(hotdata.sink(db, TABLE), 0, 100); // amount is DECIMAL(12,2)
+        runToEnd(E2E.hotdata().sink(db, TABLE), 0, 100); // amount is DECIMAL(12,2)
         RowType amountAsText =
                 RowType.of(
                         new LogicalType[] {
@@ -262,7 +239,7 @@ class HotdataBadInputITCase {
                         200,
                         400,
                         200,
-                        hotdata.sink(db, TABLE).setRowConverter(amountAsText, converter));
+                        E2E.hotdata().sink(db, TABLE).setRowConverter(amountAsText, converter));
         String failure = ReliabilityChecks.describe(awaitFailure(job));
 
         assertThat(failure)
@@ -270,7 +247,7 @@ class HotdataBadInputITCase {
                 .contains("409 INCOMPATIBLE_SCHEMA")
                 .contains("column 'amount'")
                 .contains("The uploads stay in Flink's checkpoint");
-        ReliabilityChecks.assertTestRows(client, hotdata.databaseId(db), TABLE, 0, 100);
+        ReliabilityChecks.assertTestRows(client, E2E.hotdata().databaseId(db), TABLE, 0, 100);
     }
 
     // ---------------------------------------------------------------- rows and keys
@@ -285,7 +262,8 @@ class HotdataBadInputITCase {
                         },
                         new String[] {"id", "name"});
         runToEnd(
-                hotdata.sink(db, TABLE)
+                E2E.hotdata()
+                        .sink(db, TABLE)
                         .setRowConverter(nullableId, i -> keyedRow(i, -1))
                         .setKeyColumns("id"),
                 0,
@@ -299,7 +277,8 @@ class HotdataBadInputITCase {
                         300,
                         200,
                         100,
-                        hotdata.sink(db, TABLE)
+                        E2E.hotdata()
+                                .sink(db, TABLE)
                                 .setRowConverter(nullableId, i -> keyedRow(i, nullAt))
                                 .setKeyColumns("id"));
         String failure = ReliabilityChecks.describe(awaitFailure(job));
@@ -311,7 +290,7 @@ class HotdataBadInputITCase {
         long[] stats =
                 ReliabilityChecks.aggregate(
                         client,
-                        hotdata.databaseId(db),
+                        E2E.hotdata().databaseId(db),
                         "SELECT count(*), count(DISTINCT id), count(id),"
                                 + " sum(CASE WHEN id < 100 THEN 1 ELSE 0 END),"
                                 + " sum(CASE WHEN name = 'key-' || CAST(id AS VARCHAR)"
@@ -330,7 +309,8 @@ class HotdataBadInputITCase {
 
     @Test
     void keyColumnMissingFromTheRowTypeIsRefusedWhenTheSinkIsBuilt() {
-        assertThatThrownBy(() -> hotdata.sink("k", TABLE).setKeyColumns("customer_id").build())
+        assertThatThrownBy(
+                        () -> E2E.hotdata().sink("k", TABLE).setKeyColumns("customer_id").build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Key column 'customer_id'")
                 .hasMessageContaining("[id, name, amount, ts]");
@@ -350,21 +330,25 @@ class HotdataBadInputITCase {
     void identifiersHotdataRejectsAreRefusedNamingTheValue() {
         String tooLong = "t" + "x".repeat(63);
         for (String table : new String[] {"order-items", "1st_table", "my table", tooLong}) {
-            assertThatThrownBy(() -> hotdata.sink("ids", table).build())
+            assertThatThrownBy(() -> E2E.hotdata().sink("ids", table).build())
                     .as("table name %s", table)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("Invalid Hotdata table name '" + table + "'");
         }
-        assertThatThrownBy(() -> hotdata.sink("ids", TABLE).setSchema("sales-eu").build())
+        assertThatThrownBy(() -> E2E.hotdata().sink("ids", TABLE).setSchema("sales-eu").build())
                 .hasMessageContaining("Invalid Hotdata schema name 'sales-eu'");
-        assertThatThrownBy(() -> hotdata.sink("ids", "_flink_commits").build())
+        assertThatThrownBy(() -> E2E.hotdata().sink("ids", "_flink_commits").build())
                 .hasMessageContaining("reserved for the sink's commit log");
         RowType caseTwins =
                 RowType.of(
                         new LogicalType[] {new BigIntType(false), new BigIntType()},
                         new String[] {"id", "ID"});
         assertThatThrownBy(
-                        () -> hotdata.sink("ids", TABLE).setRowConverter(caseTwins, null).build())
+                        () ->
+                                E2E.hotdata()
+                                        .sink("ids", TABLE)
+                                        .setRowConverter(caseTwins, null)
+                                        .build())
                 .hasMessageContaining("Columns 'id' and 'ID' differ only in case");
 
         TableEnvironment sql = TableEnvironment.create(EnvironmentSettings.inBatchMode());
@@ -378,7 +362,8 @@ class HotdataBadInputITCase {
                 .hasMessageContaining("Invalid 'hotdata' table default_catalog.default_database.t")
                 .hasMessageContaining("'order-items'");
         // the server agrees: nothing with such a name was ever declared
-        assertThat(server.requestLog().entries()).noneMatch(r -> r.path().contains("order-items"));
+        assertThat(E2E.server().requestLog().entries())
+                .noneMatch(r -> r.path().contains("order-items"));
     }
 
     /**
@@ -399,7 +384,8 @@ class HotdataBadInputITCase {
                         },
                         new String[] {"id", "short_text", "big_text"});
         runToEnd(
-                hotdata.sink(db, TABLE)
+                E2E.hotdata()
+                        .sink(db, TABLE)
                         .setRowConverter(
                                 type,
                                 i ->
@@ -411,10 +397,10 @@ class HotdataBadInputITCase {
                 3);
 
         // the biggest file exceeded the single-upload limit and went up in parts
-        assertThat(since(logStart, "POST", "/v1/uploads/[^/]+/parts", 200)).isPositive();
+        assertThat(since(E2E.logStart(), "POST", "/v1/uploads/[^/]+/parts", 200)).isPositive();
         QueryResponse rows =
                 client.query(
-                        hotdata.databaseId(db),
+                        E2E.hotdata().databaseId(db),
                         "SELECT id, short_text, length(big_text), md5(big_text) FROM public."
                                 + TABLE
                                 + " ORDER BY id");
@@ -464,24 +450,24 @@ class HotdataBadInputITCase {
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        JobClient job = start(conf, 0, rows, 500, 200, hotdata.sink(db, TABLE));
+        JobClient job = start(conf, 0, rows, 500, 200, E2E.hotdata().sink(db, TABLE));
         // reject a load once some rows were published, so that there is something to keep
         Conditions.waitUntil(
                 "a first published checkpoint",
                 Duration.ofSeconds(60),
-                () -> since(logStart, "POST", DATA_LOADS, 200) > 0);
-        server.faults().failNext(1, "POST", DATA_LOADS, 400, null, "SOME_CODE");
+                () -> since(E2E.logStart(), "POST", DATA_LOADS, 200) > 0);
+        E2E.server().faults().failNext(1, "POST", DATA_LOADS, 400, null, "SOME_CODE");
         String failure = ReliabilityChecks.describe(awaitFailure(job));
 
         assertThat(failure)
                 .contains("Hotdata refused to publish checkpoint")
                 .contains("(400 SOME_CODE): injected fault (hotdata-local)")
                 .contains("The uploads stay in Flink's checkpoint");
-        assertThat(since(logStart, "POST", DATA_LOADS, 400)).isEqualTo(1);
+        assertThat(since(E2E.logStart(), "POST", DATA_LOADS, 400)).isEqualTo(1);
         long[] partial =
                 ReliabilityChecks.aggregate(
                         client,
-                        hotdata.databaseId(db),
+                        E2E.hotdata().databaseId(db),
                         "SELECT count(*), count(DISTINCT id) FROM public." + TABLE);
         assertThat(partial[0]).isEqualTo(partial[1]).isPositive().isLessThan(rows);
 
@@ -489,19 +475,21 @@ class HotdataBadInputITCase {
         Path restoreFrom = ReliabilityChecks.latestCheckpoint(checkpoints);
         Configuration restore = noRestarts();
         restore.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom.toUri().toString());
-        start(restore, 0, rows, 500, 200, hotdata.sink(db, TABLE)).getJobExecutionResult().get();
-        ReliabilityChecks.assertTestRows(client, hotdata.databaseId(db), TABLE, 0, rows);
+        start(restore, 0, rows, 500, 200, E2E.hotdata().sink(db, TABLE))
+                .getJobExecutionResult()
+                .get();
+        ReliabilityChecks.assertTestRows(client, E2E.hotdata().databaseId(db), TABLE, 0, rows);
     }
 
     // ---------------------------------------------------------------- helpers
 
     private String sqlConnection() {
         return " 'endpoint' = '"
-                + server.endpoint()
+                + E2E.server().endpoint()
                 + "', 'api-key' = '"
-                + server.apiKey()
+                + E2E.server().apiKey()
                 + "', 'workspace-id' = '"
-                + server.workspaceId()
+                + E2E.server().workspaceId()
                 + "'";
     }
 
@@ -558,7 +546,7 @@ class HotdataBadInputITCase {
 
     /** Requests since log entry {@code from} with that method, path and status (-1 = any). */
     private long since(int from, String method, String pathRegex, int status) {
-        List<RequestLogEntry> entries = server.requestLog().entries();
+        List<RequestLogEntry> entries = E2E.server().requestLog().entries();
         return entries.subList(Math.min(from, entries.size()), entries.size()).stream()
                 .filter(r -> r.method().equals(method))
                 .filter(r -> r.path().matches(pathRegex))

@@ -1,19 +1,15 @@
 package dev.hotdata.flink.e2e;
 
 import dev.hotdata.flink.connector.client.model.QueryRunInfo;
-import dev.hotdata.local.HotdataLocalExtension;
 import dev.hotdata.local.HotdataLocalServer;
 import dev.hotdata.local.fault.RequestLogEntry;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,27 +26,17 @@ import static org.assertj.core.api.Assertions.entry;
 /** The read side: the catalog lists what landed, and the scan source reads it back. */
 class HotdataCatalogITCase {
 
-    @RegisterExtension static final HotdataLocalExtension HOTDATA = new HotdataLocalExtension();
+    @RegisterExtension static final HotdataE2eEnvironment E2E = HotdataE2eEnvironment.withSlots(2);
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
-
-    private HotdataTestSupport hotdata;
     private StreamTableEnvironment tEnv;
 
     @BeforeEach
     void setUp() {
-        hotdata = new HotdataTestSupport(HOTDATA.server());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         env.setParallelism(2);
         tEnv = StreamTableEnvironment.create(env);
-        HotdataLocalServer server = HOTDATA.server();
+        HotdataLocalServer server = E2E.server();
         tEnv.executeSql(
                 "CREATE CATALOG hd WITH ('type' = 'hotdata', 'endpoint' = '"
                         + server.endpoint()
@@ -61,13 +47,8 @@ class HotdataCatalogITCase {
                         + "')");
     }
 
-    @AfterEach
-    void tearDown() {
-        hotdata.close();
-    }
-
     private String connection(String database) {
-        HotdataLocalServer server = HOTDATA.server();
+        HotdataLocalServer server = E2E.server();
         return "'connector' = 'hotdata', 'endpoint' = '"
                 + server.endpoint()
                 + "', 'api-key' = '"
@@ -167,7 +148,7 @@ class HotdataCatalogITCase {
         writeOrders("cat_keys", 20);
         String ddl = (String) collect("SHOW CREATE TABLE hd.cat_keys.orders").get(0).getField(0);
         assertThat(ddl).contains("'connector' = 'hotdata'").contains("cat_keys");
-        assertThat(ddl).doesNotContain(HOTDATA.server().apiKey()).doesNotContain("api-key");
+        assertThat(ddl).doesNotContain(E2E.server().apiKey()).doesNotContain("api-key");
 
         // the key still reaches the planned sink and source, added at planning time
         tEnv.executeSql(
@@ -223,7 +204,7 @@ class HotdataCatalogITCase {
     @Test
     void projectionFilterAndLimitArePushedIntoTheQuery() throws Exception {
         writeOrders("cat_push", 100);
-        HotdataLocalServer server = HOTDATA.server();
+        HotdataLocalServer server = E2E.server();
         int mark = server.requestLog().entries().size();
 
         List<Row> rows =
@@ -250,7 +231,7 @@ class HotdataCatalogITCase {
 
     /** The SQL of the query run the source started since {@code mark}. */
     private String sentQuery(String database, int mark) throws Exception {
-        List<RequestLogEntry> log = HOTDATA.server().requestLog().entries();
+        List<RequestLogEntry> log = E2E.server().requestLog().entries();
         String runId = null;
         for (RequestLogEntry entry : log.subList(mark, log.size())) {
             if (entry.method().equals("GET") && entry.path().startsWith("/v1/query-runs/")) {
@@ -258,14 +239,15 @@ class HotdataCatalogITCase {
             }
         }
         assertThat(runId).as("a query run polled by the source").isNotNull();
-        QueryRunInfo run = hotdata.client().getQueryRun(hotdata.databaseId(database), runId);
+        QueryRunInfo run =
+                E2E.hotdata().client().getQueryRun(E2E.hotdata().databaseId(database), runId);
         return run.sqlText();
     }
 
     @Test
     void aMillionRowsAreReadPageByPage() throws Exception {
         writeOrders("cat_big", 1_000_000);
-        HotdataLocalServer server = HOTDATA.server();
+        HotdataLocalServer server = E2E.server();
         int mark = server.requestLog().entries().size();
 
         List<Row> rows =

@@ -8,7 +8,6 @@ import dev.hotdata.flink.connector.client.model.LoadMode;
 import dev.hotdata.flink.connector.client.model.LoadRequest;
 import dev.hotdata.flink.connector.sink.HotdataSink;
 import dev.hotdata.flink.connector.sink.HotdataSinkBuilder;
-import dev.hotdata.local.HotdataLocalExtension;
 import dev.hotdata.local.HotdataLocalServer;
 
 import org.apache.flink.api.common.JobID;
@@ -20,13 +19,11 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,16 +63,9 @@ class HotdataSecurityITCase {
     private static final String WS_B = "ws_b";
 
     @RegisterExtension
-    static final HotdataLocalExtension HOTDATA =
-            new HotdataLocalExtension(b -> b.apiKey(API_KEY).workspace(WS_A).workspace(WS_B));
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+    static final HotdataE2eEnvironment E2E =
+            HotdataE2eEnvironment.withSlots(4)
+                    .withServer(b -> b.apiKey(API_KEY).workspace(WS_A).workspace(WS_B));
 
     private static LogCapture logs;
 
@@ -92,7 +82,7 @@ class HotdataSecurityITCase {
     }
 
     private static HotdataLocalServer server() {
-        return HOTDATA.server();
+        return E2E.server();
     }
 
     private static HotdataSinkBuilder<Long> sink(String database) {

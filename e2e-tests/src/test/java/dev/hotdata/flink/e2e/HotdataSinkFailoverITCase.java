@@ -1,14 +1,9 @@
 package dev.hotdata.flink.e2e;
 
-import dev.hotdata.local.HotdataLocalExtension;
-import dev.hotdata.local.HotdataLocalServer;
 import dev.hotdata.local.api.UploadReuse;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,43 +27,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HotdataSinkFailoverITCase {
 
-    @RegisterExtension static final HotdataLocalExtension HOTDATA = new HotdataLocalExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+    @RegisterExtension static final HotdataE2eEnvironment E2E = HotdataE2eEnvironment.withSlots(4);
 
     private static final long ROWS = 4_000;
     private static final String TABLE = "events";
     private static final String DATA_LOADS = ".*/tables/" + TABLE + "/loads";
     private static final String LOG_LOADS = ".*/tables/_flink_commits/loads";
 
-    private HotdataTestSupport hotdata;
-    private HotdataLocalServer server;
-    private int logStart;
-
     @BeforeEach
     void setUp() {
-        server = HOTDATA.server();
-        hotdata = new HotdataTestSupport(server);
-        FailingMapper.reset(server);
-        logStart = server.requestLog().entries().size();
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.faults().clear();
-        server.readings().reset();
-        hotdata.close();
+        FailingMapper.reset(E2E.server());
     }
 
     /** Sets the reading and returns a database name unique to the case and reading. */
     private String under(UploadReuse reuse, String database) {
-        server.readings().uploadReuse(reuse);
+        E2E.server().readings().uploadReuse(reuse);
         return database + "_" + reuse.name().toLowerCase(Locale.ROOT);
     }
 
@@ -78,7 +51,7 @@ class HotdataSinkFailoverITCase {
         String db = under(reuse, "fail_writing");
         runJob(db, new FailingMapper(FailingMapper.Point.WHILE_WRITING, 500));
         assertThat(FailingMapper.FAILED).isTrue();
-        hotdata.assertExactly(db, TABLE, ROWS);
+        E2E.hotdata().assertExactly(db, TABLE, ROWS);
     }
 
     @ParameterizedTest
@@ -89,18 +62,18 @@ class HotdataSinkFailoverITCase {
         // no rolling: every upload is finalized by prepareCommit, none while writing, so an upload
         // finalized but never loaded proves the failure came after prepareCommit
         runJob(db, new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, 500), sink -> sink);
-        hotdata.assertExactly(db, TABLE, ROWS);
-        FailoverJobs.assertFailedBetweenFinalizeAndLoad(hotdata, db);
+        E2E.hotdata().assertExactly(db, TABLE, ROWS);
+        FailoverJobs.assertFailedBetweenFinalizeAndLoad(E2E.hotdata(), db);
     }
 
     @ParameterizedTest
     @EnumSource(UploadReuse.class)
     void failureAfterCheckpointCompletesBeforeCommit(UploadReuse reuse) throws Exception {
         String db = under(reuse, "fail_commit");
-        server.faults().failNext(1, "POST", DATA_LOADS, 400, null, "INJECTED");
+        E2E.server().faults().failNext(1, "POST", DATA_LOADS, 400, null, "INJECTED");
         runJob(db, null);
         assertThat(count("POST", DATA_LOADS, 400)).isEqualTo(1);
-        hotdata.assertExactly(db, TABLE, ROWS);
+        E2E.hotdata().assertExactly(db, TABLE, ROWS);
     }
 
     /**
@@ -116,19 +89,19 @@ class HotdataSinkFailoverITCase {
     void loadRefusedAfterTheServerClaimedTheUpload(UploadReuse reuse, boolean consumes)
             throws Exception {
         String db = under(reuse, "claimed_" + (consumes ? "consumed" : "released"));
-        server.readings().failedLoadConsumesUpload(consumes);
+        E2E.server().readings().failedLoadConsumesUpload(consumes);
         dev.hotdata.local.fault.FaultRule fault =
-                server.faults().failAfterClaim(1, 400, "INVALID_PARQUET");
+                E2E.server().faults().failAfterClaim(1, 400, "INVALID_PARQUET");
         if (!consumes) {
             runJob(db, null);
             assertThat(fault.hits()).as("loads refused after their claim").isEqualTo(1);
-            assertThat(server.faults().failedAfterClaim()).isEqualTo(1);
-            hotdata.assertExactly(db, TABLE, ROWS);
+            assertThat(E2E.server().faults().failedAfterClaim()).isEqualTo(1);
+            E2E.hotdata().assertExactly(db, TABLE, ROWS);
             return;
         }
         JobClient job =
                 FailoverJobs.start(
-                        hotdata,
+                        E2E.hotdata(),
                         db,
                         TABLE,
                         ROWS,
@@ -143,16 +116,18 @@ class HotdataSinkFailoverITCase {
         assertThat(fault.hits()).as("loads refused after their claim").isEqualTo(1);
         // the refused upload, as the commit log records it
         long[] failedRow =
-                hotdata.aggregate(
-                        db,
-                        "SELECT count(*), min(checkpoint_id) FROM public._flink_commits"
-                                + " WHERE mode = 'failed'");
+                E2E.hotdata()
+                        .aggregate(
+                                db,
+                                "SELECT count(*), min(checkpoint_id) FROM public._flink_commits"
+                                        + " WHERE mode = 'failed'");
         assertThat(failedRow[0]).as("refused loads recorded in the commit log").isPositive();
         String refusedUpload =
                 String.valueOf(
-                        hotdata.client()
+                        E2E.hotdata()
+                                .client()
                                 .query(
-                                        hotdata.databaseId(db),
+                                        E2E.hotdata().databaseId(db),
                                         "SELECT min(upload_ids) FROM public._flink_commits"
                                                 + " WHERE mode = 'failed'")
                                 .rows()
@@ -168,8 +143,9 @@ class HotdataSinkFailoverITCase {
         long[] stats = {0, 0};
         try {
             stats =
-                    hotdata.aggregate(
-                            db, "SELECT count(*), count(DISTINCT id) FROM public." + TABLE);
+                    E2E.hotdata()
+                            .aggregate(
+                                    db, "SELECT count(*), count(DISTINCT id) FROM public." + TABLE);
         } catch (dev.hotdata.flink.connector.client.HotdataException e) {
             // the refused load was the table's first: nothing was ever published into it
             assertThat(e.getMessage()).contains("TABLE_NOT_FOUND");
@@ -189,32 +165,34 @@ class HotdataSinkFailoverITCase {
     @EnumSource(UploadReuse.class)
     void loadAppliedButResponseLost(UploadReuse reuse) throws Exception {
         String db = under(reuse, "lost_response");
-        server.faults().dropAfterApply(2, "POST", DATA_LOADS);
+        E2E.server().faults().dropAfterApply(2, "POST", DATA_LOADS);
         runJob(db, null);
-        assertThat(server.requestLog().matching("POST", DATA_LOADS)).anyMatch(r -> r.dropped());
+        assertThat(E2E.server().requestLog().matching("POST", DATA_LOADS))
+                .anyMatch(r -> r.dropped());
         // the retried load found its upload consumed: published once
         if (reuse == UploadReuse.REPLAY) {
-            assertThat(server.requestLog().countReplayed("POST", DATA_LOADS))
+            assertThat(E2E.server().requestLog().countReplayed("POST", DATA_LOADS))
                     .isGreaterThanOrEqualTo(1);
         } else {
             assertThat(count("POST", DATA_LOADS, 409)).isGreaterThanOrEqualTo(1);
         }
-        hotdata.assertExactly(db, TABLE, ROWS);
+        E2E.hotdata().assertExactly(db, TABLE, ROWS);
     }
 
     @ParameterizedTest
     @EnumSource(UploadReuse.class)
     void failureBetweenDataLoadsAndCommitLog(UploadReuse reuse) throws Exception {
         String db = under(reuse, "fail_log");
-        server.faults().failNext(1, "POST", LOG_LOADS, 400, null, "INJECTED");
+        E2E.server().faults().failNext(1, "POST", LOG_LOADS, 400, null, "INJECTED");
         runJob(db, null);
         assertThat(count("POST", LOG_LOADS, 400)).isEqualTo(1);
-        hotdata.assertExactly(db, TABLE, ROWS);
+        E2E.hotdata().assertExactly(db, TABLE, ROWS);
         long[] log =
-                hotdata.aggregate(
-                        db,
-                        "SELECT count(*), count(DISTINCT checkpoint_id), sum(row_count)"
-                                + " FROM public._flink_commits");
+                E2E.hotdata()
+                        .aggregate(
+                                db,
+                                "SELECT count(*), count(DISTINCT checkpoint_id), sum(row_count)"
+                                        + " FROM public._flink_commits");
         assertThat(log[0]).isEqualTo(log[1]);
         assertThat(log[2]).isEqualTo(ROWS);
     }
@@ -226,18 +204,19 @@ class HotdataSinkFailoverITCase {
      */
     @Test
     void commitLogKeyTakenButRowMissing() throws Exception {
-        server.faults().failNext(1, "POST", LOG_LOADS, 409, null, "IDEMPOTENCY_KEY_CONFLICT");
+        E2E.server().faults().failNext(1, "POST", LOG_LOADS, 409, null, "IDEMPOTENCY_KEY_CONFLICT");
         runJob("log_key_taken", null);
         assertThat(count("POST", LOG_LOADS, 409)).isEqualTo(1);
         // handled inside the commit: no failover, so no data load was ever re-sent
         assertThat(count("POST", DATA_LOADS, 409)).isZero();
-        hotdata.assertExactly("log_key_taken", TABLE, ROWS);
+        E2E.hotdata().assertExactly("log_key_taken", TABLE, ROWS);
         long[] log =
-                hotdata.aggregate(
-                        "log_key_taken",
-                        "SELECT count(DISTINCT checkpoint_id), sum(row_count) FROM"
-                                + " (SELECT DISTINCT checkpoint_id, row_count FROM"
-                                + " public._flink_commits)");
+                E2E.hotdata()
+                        .aggregate(
+                                "log_key_taken",
+                                "SELECT count(DISTINCT checkpoint_id), sum(row_count) FROM"
+                                        + " (SELECT DISTINCT checkpoint_id, row_count FROM"
+                                        + " public._flink_commits)");
         assertThat(log[1]).isEqualTo(ROWS);
     }
 
@@ -248,36 +227,37 @@ class HotdataSinkFailoverITCase {
         JobClient job = startJob(db, null);
         Conditions.waitUntil(
                 "a first load", Duration.ofSeconds(60), () -> count("POST", DATA_LOADS, 200) > 0);
-        server.restart();
-        assertThat(server.readings().uploadReuse()).isEqualTo(reuse);
+        E2E.server().restart();
+        assertThat(E2E.server().readings().uploadReuse()).isEqualTo(reuse);
         job.getJobExecutionResult().get();
-        hotdata.assertExactly(db, TABLE, ROWS);
+        E2E.hotdata().assertExactly(db, TABLE, ROWS);
     }
 
     @Test
     void throttlingBursts() throws Exception {
-        server.faults().failNext(3, "POST", DATA_LOADS, 429, 1, "OVERLOADED");
-        server.faults().failNext(3, "PUT", ".*", 503, null, "SERVICE_UNAVAILABLE");
+        E2E.server().faults().failNext(3, "POST", DATA_LOADS, 429, 1, "OVERLOADED");
+        E2E.server().faults().failNext(3, "PUT", ".*", 503, null, "SERVICE_UNAVAILABLE");
         runJob("throttled", null);
         assertThat(count("POST", DATA_LOADS, 429)).isEqualTo(3);
         assertThat(count("PUT", ".*", 503)).isEqualTo(3);
-        hotdata.assertExactly("throttled", TABLE, ROWS);
+        E2E.hotdata().assertExactly("throttled", TABLE, ROWS);
     }
 
     @Test
     void lockContentionHeldForSeconds() throws Exception {
         String databaseId =
-                hotdata.client()
+                E2E.hotdata()
+                        .client()
                         .createDatabase(
                                 dev.hotdata.flink.connector.client.model.CreateDatabaseRequest
                                         .builder()
                                         .name("locked")
                                         .build())
                         .id();
-        server.faults().holdLock(databaseId, Duration.ofSeconds(3));
+        E2E.server().faults().holdLock(databaseId, Duration.ofSeconds(3));
         runJob("locked", null);
         assertThat(count("POST", DATA_LOADS, 409)).isGreaterThanOrEqualTo(1);
-        hotdata.assertExactly("locked", TABLE, ROWS);
+        E2E.hotdata().assertExactly("locked", TABLE, ROWS);
     }
 
     private void runJob(String database, FailingMapper mapper) throws Exception {
@@ -291,14 +271,14 @@ class HotdataSinkFailoverITCase {
                             dev.hotdata.flink.connector.sink.HotdataSinkBuilder<Long>>
                     sink)
             throws Exception {
-        FailoverJobs.start(hotdata, database, TABLE, ROWS, 2_000, 200, mapper, sink)
+        FailoverJobs.start(E2E.hotdata(), database, TABLE, ROWS, 2_000, 200, mapper, sink)
                 .getJobExecutionResult()
                 .get();
     }
 
     private JobClient startJob(String database, FailingMapper mapper) throws Exception {
         return FailoverJobs.start(
-                hotdata,
+                E2E.hotdata(),
                 database,
                 TABLE,
                 ROWS,
@@ -310,6 +290,6 @@ class HotdataSinkFailoverITCase {
 
     /** Requests since this test started with that method, path pattern and status. */
     private long count(String method, String pathRegex, int status) {
-        return FailoverJobs.count(server, logStart, method, pathRegex, status);
+        return FailoverJobs.count(E2E.server(), E2E.logStart(), method, pathRegex, status);
     }
 }

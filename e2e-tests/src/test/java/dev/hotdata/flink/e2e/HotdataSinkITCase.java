@@ -1,7 +1,5 @@
 package dev.hotdata.flink.e2e;
 
-import dev.hotdata.local.HotdataLocalExtension;
-
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -10,12 +8,8 @@ import org.apache.flink.connector.testframe.source.FromElementsSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,30 +26,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The sink on a MiniCluster against hotdata-local over HTTP: bounded and unbounded jobs. */
 class HotdataSinkITCase {
 
-    @RegisterExtension static final HotdataLocalExtension HOTDATA = new HotdataLocalExtension();
-
     private static final InMemoryReporter METRICS = InMemoryReporter.create();
 
     @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
-
-    private HotdataTestSupport hotdata;
-
-    @BeforeEach
-    void connect() {
-        hotdata = new HotdataTestSupport(HOTDATA.server());
-    }
-
-    @AfterEach
-    void disconnect() {
-        hotdata.close();
-    }
+    static final HotdataE2eEnvironment E2E =
+            HotdataE2eEnvironment.withSlots(4)
+                    .withConfiguration(METRICS.addToConfiguration(new Configuration()));
 
     @ParameterizedTest(name = "parallelism {0}")
     @ValueSource(ints = {1, 4})
@@ -66,16 +42,21 @@ class HotdataSinkITCase {
         env.setParallelism(parallelism);
         env.enableCheckpointing(200);
         env.fromSequence(0, n - 1)
-                .sinkTo(hotdata.sink(database, "events").setRollingMaxBytes(16 * 1024).build());
+                .sinkTo(
+                        E2E.hotdata()
+                                .sink(database, "events")
+                                .setRollingMaxBytes(16 * 1024)
+                                .build());
         env.execute();
 
-        hotdata.assertExactly(database, "events", n);
+        E2E.hotdata().assertExactly(database, "events", n);
         // one commit-log row per committed checkpoint, together covering every row
         long[] log =
-                hotdata.aggregate(
-                        database,
-                        "SELECT count(*), count(DISTINCT checkpoint_id), sum(row_count)"
-                                + " FROM public._flink_commits WHERE table_name = 'events'");
+                E2E.hotdata()
+                        .aggregate(
+                                database,
+                                "SELECT count(*), count(DISTINCT checkpoint_id), sum(row_count)"
+                                        + " FROM public._flink_commits WHERE table_name = 'events'");
         assertThat(log[0]).isEqualTo(log[1]).isPositive();
         assertThat(log[2]).isEqualTo(n);
     }
@@ -88,10 +69,10 @@ class HotdataSinkITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         env.setParallelism(parallelism);
-        env.fromSequence(0, n - 1).sinkTo(hotdata.sink(database, "events").build());
+        env.fromSequence(0, n - 1).sinkTo(E2E.hotdata().sink(database, "events").build());
         env.execute();
 
-        hotdata.assertExactly(database, "events", n);
+        E2E.hotdata().assertExactly(database, "events", n);
     }
 
     @ParameterizedTest(name = "parallelism {0}")
@@ -109,7 +90,7 @@ class HotdataSinkITCase {
                         "unbounded ids",
                         Types.LONG)
                 .setParallelism(1) // each source subtask would emit every element
-                .sinkTo(hotdata.sink(database, "events").build());
+                .sinkTo(E2E.hotdata().sink(database, "events").build());
         JobClient job = env.executeAsync();
         try {
             // the job never ends on its own: the rows must become visible through checkpoints
@@ -118,19 +99,18 @@ class HotdataSinkITCase {
                     Duration.ofSeconds(60),
                     () -> countOrMinusOne(database, "events") >= n);
             assertThat(job.getJobStatus().get().isGloballyTerminalState()).isFalse();
-            hotdata.assertExactly(database, "events", n);
+            E2E.hotdata().assertExactly(database, "events", n);
 
             // with no new rows, further checkpoints upload and load nothing
-            long uploads = HOTDATA.server().requestLog().count("POST", "/v1/uploads");
-            long loads = HOTDATA.server().requestLog().count("POST", ".*/loads");
+            long uploads = E2E.server().requestLog().count("POST", "/v1/uploads");
+            long loads = E2E.server().requestLog().count("POST", ".*/loads");
             long checkpoints = completedCheckpoints(job);
             Conditions.waitUntil(
                     "three more checkpoints",
                     Duration.ofSeconds(60),
                     () -> completedCheckpoints(job) >= checkpoints + 3);
-            assertThat(HOTDATA.server().requestLog().count("POST", "/v1/uploads"))
-                    .isEqualTo(uploads);
-            assertThat(HOTDATA.server().requestLog().count("POST", ".*/loads")).isEqualTo(loads);
+            assertThat(E2E.server().requestLog().count("POST", "/v1/uploads")).isEqualTo(uploads);
+            assertThat(E2E.server().requestLog().count("POST", ".*/loads")).isEqualTo(loads);
         } finally {
             job.cancel().get();
         }
@@ -145,7 +125,7 @@ class HotdataSinkITCase {
                         org.apache.flink.api.common.eventtime.WatermarkStrategy.noWatermarks(),
                         "unbounded ids",
                         Types.LONG)
-                .sinkTo(hotdata.sink("never", "events").build());
+                .sinkTo(E2E.hotdata().sink("never", "events").build());
         assertThatThrownBy(env::executeAsync)
                 .hasStackTraceContaining("checkpointing disabled")
                 .hasStackTraceContaining("never.public.events");
@@ -159,7 +139,7 @@ class HotdataSinkITCase {
 
     private long countOrMinusOne(String database, String table) {
         try {
-            return hotdata.aggregate(database, "SELECT count(*) FROM public." + table)[0];
+            return E2E.hotdata().aggregate(database, "SELECT count(*) FROM public." + table)[0];
         } catch (Exception | AssertionError e) {
             return -1; // database or table not there yet
         }

@@ -2,23 +2,18 @@ package dev.hotdata.flink.e2e;
 
 import dev.hotdata.flink.connector.sink.HotdataSinkBuilder;
 import dev.hotdata.flink.connector.sink.HotdataWriteMode;
-import dev.hotdata.local.HotdataLocalExtension;
-import dev.hotdata.local.HotdataLocalServer;
 import dev.hotdata.local.api.UploadReuse;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.RowKind;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,40 +30,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HotdataSinkModesFailoverITCase {
 
-    @RegisterExtension static final HotdataLocalExtension HOTDATA = new HotdataLocalExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+    @RegisterExtension static final HotdataE2eEnvironment E2E = HotdataE2eEnvironment.withSlots(4);
 
     private static final long KEYS = 2_000;
     private static final String TABLE = "events";
     private static final String DATA_LOADS = ".*/tables/" + TABLE + "/loads";
 
-    private HotdataTestSupport hotdata;
-    private HotdataLocalServer server;
-
     @BeforeEach
     void setUp() {
-        server = HOTDATA.server();
-        hotdata = new HotdataTestSupport(server);
-        FailingMapper.reset(server);
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.faults().clear();
-        server.readings().reset();
-        hotdata.close();
+        FailingMapper.reset(E2E.server());
     }
 
     /** Sets the reading and returns a database name unique to the case and reading. */
     private String under(UploadReuse reuse, String database) {
-        server.readings().uploadReuse(reuse);
+        E2E.server().readings().uploadReuse(reuse);
         return database + "_" + reuse.name().toLowerCase(Locale.ROOT);
     }
 
@@ -89,16 +64,18 @@ class HotdataSinkModesFailoverITCase {
     @EnumSource(UploadReuse.class)
     void upsertLoadsAppliedButResponsesLost(UploadReuse reuse) throws Exception {
         String db = under(reuse, "upsert_lost");
-        server.faults().dropAfterApply(2, "POST", DATA_LOADS);
+        E2E.server().faults().dropAfterApply(2, "POST", DATA_LOADS);
         run(
                 db,
                 2 * KEYS,
                 null,
-                hotdata.sink(db, TABLE)
+                E2E.hotdata()
+                        .sink(db, TABLE)
                         .setRowConverter(
                                 TestRows.ROW_TYPE, HotdataSinkModesFailoverITCase::upsertEvent)
                         .setKeyColumns("id"));
-        assertThat(server.requestLog().matching("POST", DATA_LOADS)).anyMatch(r -> r.dropped());
+        assertThat(E2E.server().requestLog().matching("POST", DATA_LOADS))
+                .anyMatch(r -> r.dropped());
         assertUpsertResult(db);
     }
 
@@ -110,23 +87,25 @@ class HotdataSinkModesFailoverITCase {
                 db,
                 2 * KEYS,
                 new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, KEYS / 2),
-                hotdata.sink(db, TABLE)
+                E2E.hotdata()
+                        .sink(db, TABLE)
                         .setRowConverter(
                                 TestRows.ROW_TYPE, HotdataSinkModesFailoverITCase::upsertEvent)
                         .setKeyColumns("id"));
         assertUpsertResult(db);
-        FailoverJobs.assertFailedBetweenFinalizeAndLoad(hotdata, db);
+        FailoverJobs.assertFailedBetweenFinalizeAndLoad(E2E.hotdata(), db);
     }
 
     private void assertUpsertResult(String database) throws Exception {
         long[] stats =
-                hotdata.aggregate(
-                        database,
-                        "SELECT count(*), count(DISTINCT id), sum(id),"
-                                + " sum(CASE WHEN id % 4 = 0 THEN 1 ELSE 0 END),"
-                                + " sum(CASE WHEN name = 'name-' || CAST(id AS VARCHAR)"
-                                + " THEN 1 ELSE 0 END) FROM public."
-                                + TABLE);
+                E2E.hotdata()
+                        .aggregate(
+                                database,
+                                "SELECT count(*), count(DISTINCT id), sum(id),"
+                                        + " sum(CASE WHEN id % 4 = 0 THEN 1 ELSE 0 END),"
+                                        + " sum(CASE WHEN name = 'name-' || CAST(id AS VARCHAR)"
+                                        + " THEN 1 ELSE 0 END) FROM public."
+                                        + TABLE);
         long survivors = KEYS - KEYS / 4;
         long sum = KEYS * (KEYS - 1) / 2 - 4 * ((KEYS / 4) * (KEYS / 4 - 1) / 2);
         assertThat(stats).containsExactly(survivors, survivors, sum, 0, survivors);
@@ -134,7 +113,8 @@ class HotdataSinkModesFailoverITCase {
 
     /** Insert-only input: ids 0..KEYS-1, then the first half again (kept, not updated). */
     private HotdataSinkBuilder<Long> insertOnlySink(String database) {
-        return hotdata.sink(database, TABLE)
+        return E2E.hotdata()
+                .sink(database, TABLE)
                 .setRowConverter(TestRows.ROW_TYPE, index -> TestRows.row(index % KEYS))
                 .setKeyColumns("id")
                 .setWriteMode(HotdataWriteMode.INSERT_ONLY);
@@ -144,10 +124,11 @@ class HotdataSinkModesFailoverITCase {
     @EnumSource(UploadReuse.class)
     void insertOnlyAppendOfTheNewRowsAppliedButResponseLost(UploadReuse reuse) throws Exception {
         String db = under(reuse, "insert_lost");
-        server.faults().dropAfterApply(1, "POST", DATA_LOADS);
+        E2E.server().faults().dropAfterApply(1, "POST", DATA_LOADS);
         run(db, KEYS + KEYS / 2, null, insertOnlySink(db));
-        assertThat(server.requestLog().matching("POST", DATA_LOADS)).anyMatch(r -> r.dropped());
-        hotdata.assertExactly(db, TABLE, KEYS);
+        assertThat(E2E.server().requestLog().matching("POST", DATA_LOADS))
+                .anyMatch(r -> r.dropped());
+        E2E.hotdata().assertExactly(db, TABLE, KEYS);
     }
 
     @ParameterizedTest
@@ -159,8 +140,8 @@ class HotdataSinkModesFailoverITCase {
                 KEYS + KEYS / 2,
                 new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, KEYS / 4),
                 insertOnlySink(db));
-        hotdata.assertExactly(db, TABLE, KEYS);
-        FailoverJobs.assertFailedBetweenFinalizeAndLoad(hotdata, db);
+        E2E.hotdata().assertExactly(db, TABLE, KEYS);
+        FailoverJobs.assertFailedBetweenFinalizeAndLoad(E2E.hotdata(), db);
     }
 
     @ParameterizedTest
@@ -168,18 +149,19 @@ class HotdataSinkModesFailoverITCase {
     void replaceAfterATaskFailureAndALostPublishHoldsExactlyTheNewRun(UploadReuse reuse)
             throws Exception {
         String db = under(reuse, "replace_fail");
-        run(db, KEYS, null, hotdata.sink(db, TABLE).setWriteMode(HotdataWriteMode.REPLACE));
-        hotdata.assertExactly(db, TABLE, KEYS);
+        run(db, KEYS, null, E2E.hotdata().sink(db, TABLE).setWriteMode(HotdataWriteMode.REPLACE));
+        E2E.hotdata().assertExactly(db, TABLE, KEYS);
 
-        server.faults().dropAfterApply(1, "POST", DATA_LOADS);
+        E2E.server().faults().dropAfterApply(1, "POST", DATA_LOADS);
         run(
                 db,
                 KEYS / 2,
                 new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, KEYS / 16),
-                hotdata.sink(db, TABLE).setWriteMode(HotdataWriteMode.REPLACE));
-        assertThat(server.requestLog().matching("POST", DATA_LOADS)).anyMatch(r -> r.dropped());
-        hotdata.assertExactly(db, TABLE, KEYS / 2);
-        FailoverJobs.assertFailedBetweenFinalizeAndLoad(hotdata, db);
+                E2E.hotdata().sink(db, TABLE).setWriteMode(HotdataWriteMode.REPLACE));
+        assertThat(E2E.server().requestLog().matching("POST", DATA_LOADS))
+                .anyMatch(r -> r.dropped());
+        E2E.hotdata().assertExactly(db, TABLE, KEYS / 2);
+        FailoverJobs.assertFailedBetweenFinalizeAndLoad(E2E.hotdata(), db);
     }
 
     private void run(

@@ -6,8 +6,6 @@ import dev.hotdata.flink.connector.client.model.LoadRequest;
 import dev.hotdata.flink.connector.sink.HotdataRowConverter;
 import dev.hotdata.flink.connector.sink.HotdataSinkBuilder;
 import dev.hotdata.flink.connector.sink.HotdataWriteMode;
-import dev.hotdata.local.HotdataLocalExtension;
-import dev.hotdata.local.HotdataLocalServer;
 import dev.hotdata.local.fault.FaultInjector;
 import dev.hotdata.local.fault.FaultRule;
 
@@ -20,17 +18,13 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -58,15 +52,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class HotdataSinkRestoreITCase {
 
-    @RegisterExtension static final HotdataLocalExtension HOTDATA = new HotdataLocalExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+    @RegisterExtension static final HotdataE2eEnvironment E2E = HotdataE2eEnvironment.withSlots(4);
 
     private static final String TABLE = "events";
     private static final String DATA_LOADS = ".*/tables/" + TABLE + "/loads";
@@ -74,24 +60,7 @@ class HotdataSinkRestoreITCase {
 
     @TempDir Path savepoints;
 
-    private HotdataTestSupport hotdata;
-    private HotdataLocalServer server;
-    private int logStart;
     private long checkpointMillis = 200;
-
-    @BeforeEach
-    void setUp() {
-        server = HOTDATA.server();
-        hotdata = new HotdataTestSupport(server);
-        logStart = server.requestLog().entries().size();
-    }
-
-    @AfterEach
-    void tearDown() {
-        server.faults().clear();
-        server.readings().reset();
-        hotdata.close();
-    }
 
     // ------------------------------------------------------------ older savepoint, fixed logic
 
@@ -171,18 +140,18 @@ class HotdataSinkRestoreITCase {
         List<String> logged = loggedUploads(db);
         assertThat(logged).isNotEmpty();
 
-        server.faults().ageUploads(Duration.ofHours(25));
+        E2E.server().faults().ageUploads(Duration.ofHours(25));
         // the fault fired: the logged uploads are past the TTL now
         assertThatThrownBy(() -> probeLoad(db, logged.get(logged.size() - 1)))
                 .isInstanceOf(HotdataException.class)
                 .satisfies(e -> assertThat(((HotdataException) e).statusCode()).isEqualTo(404));
-        int beforeRestore = server.requestLog().entries().size();
+        int beforeRestore = E2E.server().requestLog().entries().size();
 
         start(db, rows, 2_500, 0, HotdataWriteMode.APPEND, savepoint, 5)
                 .getJobExecutionResult()
                 .get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        hotdata.assertExactly(db, TABLE, rows);
-        assertThat(FailoverJobs.count(server, beforeRestore, "POST", DATA_LOADS, 200))
+        E2E.hotdata().assertExactly(db, TABLE, rows);
+        assertThat(FailoverJobs.count(E2E.server(), beforeRestore, "POST", DATA_LOADS, 200))
                 .as("loads of the restored run")
                 .isPositive();
     }
@@ -206,7 +175,8 @@ class HotdataSinkRestoreITCase {
         // no periodic checkpoint completes before the savepoint, and every data load answers 503
         // (before the server looks at it: no claim), so the savepoint's uploads are never loaded
         FaultRule unavailable =
-                server.faults()
+                E2E.server()
+                        .faults()
                         .failNext(
                                 FaultInjector.ALWAYS,
                                 "POST",
@@ -227,10 +197,10 @@ class HotdataSinkRestoreITCase {
         assertThat(since("POST", DATA_LOADS, 200))
                 .as("loads published before the restore")
                 .isZero();
-        Set<String> finalized = FailingMapper.finalizedUploads(server);
+        Set<String> finalized = FailingMapper.finalizedUploads(E2E.server());
         assertThat(finalized).isNotEmpty();
 
-        server.faults().ageUploads(Duration.ofHours(25));
+        E2E.server().faults().ageUploads(Duration.ofHours(25));
         JobClient restored = start(db, rows, 2_500, 0, HotdataWriteMode.APPEND, savepoint, 1);
         String error =
                 ReliabilityChecks.describe(ReliabilityChecks.awaitFailure(restored, DEADLINE));
@@ -301,7 +271,8 @@ class HotdataSinkRestoreITCase {
                         .uid("ids")
                         .setParallelism(1);
         HotdataSinkBuilder<Long> sink =
-                hotdata.sink(db, TABLE)
+                E2E.hotdata()
+                        .sink(db, TABLE)
                         .setRowConverter(
                                 TestRows.ROW_TYPE,
                                 factor == 0 ? TestRows.converter() : scaled(factor));
@@ -331,21 +302,22 @@ class HotdataSinkRestoreITCase {
      */
     private long assertScaled(String db, long rows, long expectedPosition) throws Exception {
         long[] stats =
-                hotdata.aggregate(
-                        db,
-                        "SELECT count(*), count(DISTINCT id), min(id), max(id),"
-                                + " sum(CASE WHEN amount = CAST(2 * id AS DECIMAL(12,2))"
-                                + " THEN 1 ELSE 0 END),"
-                                + " sum(CASE WHEN amount = CAST(3 * id AS DECIMAL(12,2))"
-                                + " THEN 1 ELSE 0 END),"
-                                + " coalesce(min(CASE WHEN amount = CAST(3 * id AS DECIMAL(12,2))"
-                                + " AND id > 0 THEN id END), "
-                                + rows
-                                + "),"
-                                + " coalesce(max(CASE WHEN amount = CAST(2 * id AS DECIMAL(12,2))"
-                                + " AND id > 0 THEN id END), 0)"
-                                + " FROM public."
-                                + TABLE);
+                E2E.hotdata()
+                        .aggregate(
+                                db,
+                                "SELECT count(*), count(DISTINCT id), min(id), max(id),"
+                                        + " sum(CASE WHEN amount = CAST(2 * id AS DECIMAL(12,2))"
+                                        + " THEN 1 ELSE 0 END),"
+                                        + " sum(CASE WHEN amount = CAST(3 * id AS DECIMAL(12,2))"
+                                        + " THEN 1 ELSE 0 END),"
+                                        + " coalesce(min(CASE WHEN amount = CAST(3 * id AS DECIMAL(12,2))"
+                                        + " AND id > 0 THEN id END), "
+                                        + rows
+                                        + "),"
+                                        + " coalesce(max(CASE WHEN amount = CAST(2 * id AS DECIMAL(12,2))"
+                                        + " AND id > 0 THEN id END), 0)"
+                                        + " FROM public."
+                                        + TABLE);
         assertThat(stats[0]).as("rows").isEqualTo(rows);
         assertThat(stats[1]).as("distinct ids").isEqualTo(rows);
         assertThat(stats[2]).as("min id").isZero();
@@ -375,7 +347,7 @@ class HotdataSinkRestoreITCase {
 
     private long rowCount(String db) {
         try {
-            return hotdata.aggregate(db, "SELECT count(*) FROM public." + TABLE)[0];
+            return E2E.hotdata().aggregate(db, "SELECT count(*) FROM public." + TABLE)[0];
         } catch (HotdataException | AssertionError e) {
             return 0; // no database or table yet
         }
@@ -394,9 +366,10 @@ class HotdataSinkRestoreITCase {
     private List<String> loggedUploads(String db) throws HotdataException {
         List<String> ids = new ArrayList<>();
         for (List<Object> row :
-                hotdata.client()
+                E2E.hotdata()
+                        .client()
                         .query(
-                                hotdata.databaseId(db),
+                                E2E.hotdata().databaseId(db),
                                 "SELECT upload_ids FROM public._flink_commits"
                                         + " WHERE mode <> 'failed' ORDER BY checkpoint_id")
                         .rows()) {
@@ -407,15 +380,16 @@ class HotdataSinkRestoreITCase {
 
     /** A load of an upload into a scratch table: 404 once the upload is past the TTL. */
     private void probeLoad(String db, String uploadId) throws HotdataException {
-        hotdata.client()
+        E2E.hotdata()
+                .client()
                 .load(
-                        hotdata.databaseId(db),
+                        E2E.hotdata().databaseId(db),
                         "public",
                         "ttl_probe",
                         LoadRequest.builder().uploadId(uploadId).mode(LoadMode.APPEND).build());
     }
 
     private long since(String method, String pathRegex, int status) {
-        return FailoverJobs.count(server, logStart, method, pathRegex, status);
+        return FailoverJobs.count(E2E.server(), E2E.logStart(), method, pathRegex, status);
     }
 }

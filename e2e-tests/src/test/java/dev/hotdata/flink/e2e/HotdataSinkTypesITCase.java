@@ -6,10 +6,8 @@ import dev.hotdata.flink.connector.client.model.QueryResponse;
 import dev.hotdata.flink.connector.client.model.TableInfo;
 import dev.hotdata.flink.connector.sink.HotdataRowConverter;
 import dev.hotdata.flink.connector.sink.HotdataSink;
-import dev.hotdata.local.HotdataLocalExtension;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.DecimalData;
 import org.apache.flink.table.data.GenericArrayData;
@@ -36,7 +34,6 @@ import org.apache.flink.table.types.logical.TimestampType;
 import org.apache.flink.table.types.logical.TinyIntType;
 import org.apache.flink.table.types.logical.VarBinaryType;
 import org.apache.flink.table.types.logical.VarCharType;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,15 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every supported Flink type: written by the sink, loaded by Hotdata, queried back equal. */
 class HotdataSinkTypesITCase {
 
-    @RegisterExtension static final HotdataLocalExtension HOTDATA = new HotdataLocalExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(1)
-                            .build());
+    @RegisterExtension static final HotdataE2eEnvironment E2E = HotdataE2eEnvironment.withSlots(1);
 
     private static final RowType NESTED =
             RowType.of(
@@ -132,86 +121,86 @@ class HotdataSinkTypesITCase {
 
     @Test
     void everySupportedTypeRoundTripsThroughHotdata() throws Exception {
-        try (HotdataTestSupport hotdata = new HotdataTestSupport(HOTDATA.server())) {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setRuntimeMode(RuntimeExecutionMode.BATCH);
-            env.fromData(0L, 1L)
-                    .sinkTo(
-                            HotdataSink.<Long>builder()
-                                    .setEndpoint(HOTDATA.server().endpoint())
-                                    .setApiKey(HOTDATA.server().apiKey())
-                                    .setWorkspaceId(HOTDATA.server().workspaceId())
-                                    .setDatabase("types")
-                                    .setTable("all_types")
-                                    .setRowConverter(
-                                            ALL_TYPES,
-                                            (HotdataRowConverter<Long>) HotdataSinkTypesITCase::row)
-                                    .build());
-            env.execute("all types");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+        env.fromData(0L, 1L)
+                .sinkTo(
+                        HotdataSink.<Long>builder()
+                                .setEndpoint(E2E.server().endpoint())
+                                .setApiKey(E2E.server().apiKey())
+                                .setWorkspaceId(E2E.server().workspaceId())
+                                .setDatabase("types")
+                                .setTable("all_types")
+                                .setRowConverter(
+                                        ALL_TYPES,
+                                        (HotdataRowConverter<Long>) HotdataSinkTypesITCase::row)
+                                .build());
+        env.execute("all types");
 
-            String db = hotdata.databaseId("types");
-            QueryResponse response =
-                    hotdata.client()
-                            .query(
-                                    db,
-                                    "SELECT CAST(b AS VARCHAR), CAST(t AS VARCHAR),"
-                                            + " CAST(s AS VARCHAR), CAST(i AS VARCHAR),"
-                                            + " CAST(f AS VARCHAR), CAST(d AS VARCHAR),"
-                                            + " CAST(dec5 AS VARCHAR), CAST(dec18 AS VARCHAR),"
-                                            + " CAST(dec38 AS VARCHAR), str, hex(bin),"
-                                            + " CAST(day AS VARCHAR), CAST(tm AS VARCHAR),"
-                                            + " CAST(ts AS VARCHAR),"
-                                            + " CAST(epoch_ms(ltz) AS VARCHAR),"
-                                            + " CAST(arr AS VARCHAR), CAST(mp['k'] AS VARCHAR),"
-                                            + " CAST(rw.a AS VARCHAR), rw.b"
-                                            + " FROM public.all_types ORDER BY id");
-            List<List<Object>> rows = response.rows();
-            assertThat(rows).hasSize(2);
-            assertThat(rows.get(0))
-                    .containsExactly(
-                            "true",
-                            "-128",
-                            "32767",
-                            String.valueOf(Integer.MIN_VALUE),
-                            "1.5",
-                            "-2.25",
-                            "-999.99",
-                            "12345678901234.5678",
-                            "-1234567890123456789012345678.0123456789",
-                            "h\u00e9llo, \"world\"\n",
-                            "00FF7F",
-                            "1900-01-01",
-                            "13:05:07.25",
-                            "1969-07-20 20:17:40.123456",
-                            "1700000000123",
-                            "[1, NULL, 3]",
-                            "7",
-                            "5",
-                            "x");
-            assertThat(rows.get(1)).containsOnlyNulls();
+        String db = E2E.hotdata().databaseId("types");
+        QueryResponse response =
+                E2E.hotdata()
+                        .client()
+                        .query(
+                                db,
+                                "SELECT CAST(b AS VARCHAR), CAST(t AS VARCHAR),"
+                                        + " CAST(s AS VARCHAR), CAST(i AS VARCHAR),"
+                                        + " CAST(f AS VARCHAR), CAST(d AS VARCHAR),"
+                                        + " CAST(dec5 AS VARCHAR), CAST(dec18 AS VARCHAR),"
+                                        + " CAST(dec38 AS VARCHAR), str, hex(bin),"
+                                        + " CAST(day AS VARCHAR), CAST(tm AS VARCHAR),"
+                                        + " CAST(ts AS VARCHAR),"
+                                        + " CAST(epoch_ms(ltz) AS VARCHAR),"
+                                        + " CAST(arr AS VARCHAR), CAST(mp['k'] AS VARCHAR),"
+                                        + " CAST(rw.a AS VARCHAR), rw.b"
+                                        + " FROM public.all_types ORDER BY id");
+        List<List<Object>> rows = response.rows();
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0))
+                .containsExactly(
+                        "true",
+                        "-128",
+                        "32767",
+                        String.valueOf(Integer.MIN_VALUE),
+                        "1.5",
+                        "-2.25",
+                        "-999.99",
+                        "12345678901234.5678",
+                        "-1234567890123456789012345678.0123456789",
+                        "h\u00e9llo, \"world\"\n",
+                        "00FF7F",
+                        "1900-01-01",
+                        "13:05:07.25",
+                        "1969-07-20 20:17:40.123456",
+                        "1700000000123",
+                        "[1, NULL, 3]",
+                        "7",
+                        "5",
+                        "x");
+        assertThat(rows.get(1)).containsOnlyNulls();
 
-            // the instant column lands as a UTC-adjusted timestamp, the local one zone-less
-            String connection = hotdata.client().getDatabase(db).defaultConnectionId();
-            TableInfo table =
-                    hotdata.client()
-                            .informationSchema(
-                                    InformationSchemaRequest.builder()
-                                            .connectionId(connection)
-                                            .schema("public")
-                                            .table("all_types")
-                                            .includeColumns(true)
-                                            .build())
-                            .tables()
-                            .get(0);
-            Map<String, String> types =
-                    table.columns().stream()
-                            .collect(Collectors.toMap(ColumnInfo::name, ColumnInfo::dataType));
-            assertThat(types.get("ltz")).contains("UTC");
-            assertThat(types.get("ts")).doesNotContain("UTC");
-            assertThat(types.get("dec38")).isEqualTo("Decimal128(38, 10)");
-            assertThat(types.keySet())
-                    .containsExactlyInAnyOrderElementsOf(
-                            Arrays.asList(ALL_TYPES.getFieldNames().toArray(new String[0])));
-        }
+        // the instant column lands as a UTC-adjusted timestamp, the local one zone-less
+        String connection = E2E.hotdata().client().getDatabase(db).defaultConnectionId();
+        TableInfo table =
+                E2E.hotdata()
+                        .client()
+                        .informationSchema(
+                                InformationSchemaRequest.builder()
+                                        .connectionId(connection)
+                                        .schema("public")
+                                        .table("all_types")
+                                        .includeColumns(true)
+                                        .build())
+                        .tables()
+                        .get(0);
+        Map<String, String> types =
+                table.columns().stream()
+                        .collect(Collectors.toMap(ColumnInfo::name, ColumnInfo::dataType));
+        assertThat(types.get("ltz")).contains("UTC");
+        assertThat(types.get("ts")).doesNotContain("UTC");
+        assertThat(types.get("dec38")).isEqualTo("Decimal128(38, 10)");
+        assertThat(types.keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        Arrays.asList(ALL_TYPES.getFieldNames().toArray(new String[0])));
     }
 }

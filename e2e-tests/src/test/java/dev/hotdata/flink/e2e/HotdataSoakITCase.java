@@ -2,8 +2,6 @@ package dev.hotdata.flink.e2e;
 
 import dev.hotdata.flink.connector.client.HotdataClient;
 import dev.hotdata.flink.connector.sink.HotdataWriteMode;
-import dev.hotdata.local.HotdataLocalExtension;
-import dev.hotdata.local.HotdataLocalServer;
 import dev.hotdata.local.api.UploadReuse;
 import dev.hotdata.local.fault.FaultInjector;
 import dev.hotdata.local.fault.FaultRule;
@@ -16,10 +14,8 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectClusterClient;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -75,15 +71,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class HotdataSoakITCase {
 
-    @RegisterExtension static final HotdataLocalExtension HOTDATA = new HotdataLocalExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+    @RegisterExtension static final HotdataE2eEnvironment E2E = HotdataE2eEnvironment.withSlots(4);
 
     private static final String TABLE = "events";
 
@@ -236,23 +224,16 @@ class HotdataSoakITCase {
         }
     }
 
-    private HotdataLocalServer server;
-    private HotdataTestSupport hotdata;
     private String webInterface;
 
     @BeforeEach
     void setUp(@InjectClusterClient ClusterClient<?> cluster) {
-        server = HOTDATA.server();
-        hotdata = new HotdataTestSupport(server);
         webInterface = cluster.getWebInterfaceURL();
     }
 
     @AfterEach
     void tearDown() {
-        server.faults().clear();
-        server.readings().reset();
         SoakGate.disarm();
-        hotdata.close();
     }
 
     /**
@@ -353,8 +334,9 @@ class HotdataSoakITCase {
                         + (faults.contains(Fault.BROKEN_SERVER_REAPPLIES_CONSUMED_UPLOADS)
                                 ? "_broken"
                                 : "");
-        FaultInjector injector = server.faults();
-        server.readings()
+        FaultInjector injector = E2E.server().faults();
+        E2E.server()
+                .readings()
                 .uploadReuse(plan.reading.uploadReuse)
                 .failedLoadConsumesUpload(plan.reading.failedLoadConsumesUpload);
 
@@ -399,8 +381,8 @@ class HotdataSoakITCase {
                     injector.reapplyConsumedUploads(plan.reapplyTimes));
         }
         SoakFailures.reset();
-        int logStart = server.requestLog().entries().size();
-        SoakSink.reset(server, logStart);
+        int logStart = E2E.server().requestLog().entries().size();
+        SoakSink.reset(E2E.server(), logStart);
 
         AtomicBoolean lockFired = new AtomicBoolean();
         AtomicBoolean restartFired = new AtomicBoolean();
@@ -450,7 +432,8 @@ class HotdataSoakITCase {
                 .map(new SoakFailures(plan.failWhileWritingAt))
                 .sinkTo(
                         new SoakSink<>(
-                                hotdata.sink(database, TABLE)
+                                E2E.hotdata()
+                                        .sink(database, TABLE)
                                         .setRowConverter(
                                                 TestRows.ROW_TYPE,
                                                 SoakEvents.converter(mode, seed, plan.keys))
@@ -472,7 +455,7 @@ class HotdataSoakITCase {
                             try {
                                 if (faults.contains(Fault.LOCK_CONTENTION)
                                         && awaitLoads(logStart, plan.lockAfterLoads, done)) {
-                                    String dbId = hotdata.databaseId(database);
+                                    String dbId = E2E.hotdata().databaseId(database);
                                     LockHold hold =
                                             injector.holdLock(
                                                     dbId, Duration.ofMillis(plan.lockMillis));
@@ -480,7 +463,7 @@ class HotdataSoakITCase {
                                 }
                                 if (faults.contains(Fault.SERVER_RESTART)
                                         && awaitLoads(logStart, plan.restartAfterLoads, done)) {
-                                    server.restart();
+                                    E2E.server().restart();
                                     restartFired.set(true);
                                 }
                             } catch (Exception e) {
@@ -526,7 +509,7 @@ class HotdataSoakITCase {
                     SoakSink.FINALIZED_AT_FAILURE.get() > SoakSink.LOADED_AT_FAILURE.get();
         }
         injector.clear();
-        server.readings().reset();
+        E2E.server().readings().reset();
         result.jobError = jobError;
         result.failovers = failovers(job);
         if (jobError == null) {
@@ -539,8 +522,9 @@ class HotdataSoakITCase {
     private boolean awaitLoads(int logStart, int loads, AtomicBoolean done) {
         BooleanSupplier reached =
                 () -> {
-                    int size = server.requestLog().entries().size();
-                    return server
+                    int size = E2E.server().requestLog().entries().size();
+                    return E2E
+                                    .server()
                                     .requestLog()
                                     .entries()
                                     .subList(Math.min(logStart, size), size)
@@ -568,8 +552,8 @@ class HotdataSoakITCase {
      */
     private void check(RunResult result, String database, Map<Long, String> expected)
             throws Exception {
-        HotdataClient client = hotdata.client();
-        String dbId = hotdata.databaseId(database);
+        HotdataClient client = E2E.hotdata().client();
+        String dbId = E2E.hotdata().databaseId(database);
         // a query answers at most 10 000 rows (hotdata-local's preview, as Hotdata's): page
         List<List<Object>> rows = new ArrayList<>();
         for (long offset = 0; ; offset += CHECK_PAGE) {

@@ -1,15 +1,11 @@
 package dev.hotdata.flink.e2e;
 
-import dev.hotdata.local.HotdataLocalExtension;
 import dev.hotdata.local.HotdataLocalServer;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,35 +16,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** {@code 'connector' = 'hotdata'} from Flink SQL, append mode. */
 class HotdataTableSinkITCase {
 
-    @RegisterExtension static final HotdataLocalExtension HOTDATA = new HotdataLocalExtension();
+    @RegisterExtension static final HotdataE2eEnvironment E2E = HotdataE2eEnvironment.withSlots(2);
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
-
-    private HotdataTestSupport hotdata;
     private TableEnvironment tEnv;
 
     @BeforeEach
     void setUp() {
-        hotdata = new HotdataTestSupport(HOTDATA.server());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.enableCheckpointing(100);
         env.setParallelism(2);
         tEnv = StreamTableEnvironment.create(env);
     }
 
-    @AfterEach
-    void tearDown() {
-        hotdata.close();
-    }
-
     private static String connection(String database, String extra) {
-        HotdataLocalServer server = HOTDATA.server();
+        HotdataLocalServer server = E2E.server();
         return "'connector' = 'hotdata', 'endpoint' = '"
                 + server.endpoint()
                 + "', 'api-key' = '"
@@ -78,7 +59,7 @@ class HotdataTableSinkITCase {
                                 + " TO_TIMESTAMP_LTZ(1700000000000 + id, 3) FROM src")
                 .await();
 
-        hotdata.assertExactly("sql_append", "events", 3000);
+        E2E.hotdata().assertExactly("sql_append", "events", 3000);
     }
 
     /**
@@ -92,7 +73,10 @@ class HotdataTableSinkITCase {
         noCheckpoints.executeSql(
                 "CREATE TABLE vals (id BIGINT) WITH (" + connection("sql_values", "") + ")");
         noCheckpoints.executeSql("INSERT INTO vals VALUES (1), (2), (3)").await();
-        assertThat(hotdata.aggregate("sql_values", "SELECT count(*), sum(id) FROM public.vals"))
+        assertThat(
+                        E2E.hotdata()
+                                .aggregate(
+                                        "sql_values", "SELECT count(*), sum(id) FROM public.vals"))
                 .containsExactly(3, 6);
     }
 
@@ -126,7 +110,7 @@ class HotdataTableSinkITCase {
         tEnv.executeSql(
                 "CREATE TABLE masked (id BIGINT) WITH (" + connection("sql_masked", "") + ")");
         String plan = tEnv.explainSql("INSERT INTO masked VALUES (1)");
-        assertThat(plan).contains("masked").doesNotContain(HOTDATA.server().apiKey());
+        assertThat(plan).contains("masked").doesNotContain(E2E.server().apiKey());
         // Note: Flink's SHOW CREATE TABLE prints WITH options verbatim, the key included;
         // users who must keep it out of DDL output set HOTDATA_API_KEY instead.
     }

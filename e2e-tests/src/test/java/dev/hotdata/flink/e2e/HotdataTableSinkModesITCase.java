@@ -4,7 +4,6 @@ import dev.hotdata.flink.connector.client.model.InformationSchemaPage;
 import dev.hotdata.flink.connector.client.model.InformationSchemaRequest;
 import dev.hotdata.flink.connector.client.model.QueryResponse;
 import dev.hotdata.flink.connector.client.model.TableInfo;
-import dev.hotdata.local.HotdataLocalExtension;
 import dev.hotdata.local.HotdataLocalServer;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -14,7 +13,6 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.DataTypes;
@@ -22,11 +20,9 @@ import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.connector.ChangelogMode;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.types.RowKind;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -50,34 +46,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class HotdataTableSinkModesITCase {
 
-    @RegisterExtension static final HotdataLocalExtension HOTDATA = new HotdataLocalExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+    @RegisterExtension static final HotdataE2eEnvironment E2E = HotdataE2eEnvironment.withSlots(4);
 
     /** Keys of the changelog test; it emits three events per key. */
     private static final int KEYS = 600;
 
-    private HotdataTestSupport hotdata;
-
     @BeforeEach
     void setUp() {
-        hotdata = new HotdataTestSupport(HOTDATA.server());
         FailingMapper.reset();
     }
 
-    @AfterEach
-    void tearDown() {
-        hotdata.close();
-    }
-
     private static String connection(String database, String extra) {
-        HotdataLocalServer server = HOTDATA.server();
+        HotdataLocalServer server = E2E.server();
         return "'connector' = 'hotdata', 'endpoint' = '"
                 + server.endpoint()
                 + "', 'api-key' = '"
@@ -162,9 +142,10 @@ class HotdataTableSinkModesITCase {
 
     private Map<Long, String> contents(String database, String table) throws Exception {
         QueryResponse response =
-                hotdata.client()
+                E2E.hotdata()
+                        .client()
                         .query(
-                                hotdata.databaseId(database),
+                                E2E.hotdata().databaseId(database),
                                 "SELECT id, name, v FROM public." + table + " ORDER BY id");
         Map<Long, String> rows = new TreeMap<>();
         for (List<Object> row : response.rows()) {
@@ -228,7 +209,7 @@ class HotdataTableSinkModesITCase {
         Map<Long, String> expected = expectedAfterChangelog();
         assertThat(contents("sql_upsert", "kv")).isEqualTo(expected);
         // deletes were published as delete loads, and several checkpoints committed
-        HotdataLocalServer server = HOTDATA.server();
+        HotdataLocalServer server = E2E.server();
         assertThat(server.requestLog().matching("POST", ".*/tables/kv/loads"))
                 .hasSizeGreaterThan(2);
     }
@@ -272,7 +253,7 @@ class HotdataTableSinkModesITCase {
         assertThat(contents("sql_insert_only", "kv")).isEqualTo(expected);
         // the table was never read back to the client: only loads of server-side results
         assertThat(
-                        HOTDATA.server().requestLog().matching("GET", "/v1/results/.*").stream()
+                        E2E.server().requestLog().matching("GET", "/v1/results/.*").stream()
                                 .filter(r -> r.query() == null || !r.query().contains("limit=0")))
                 .isEmpty();
     }
@@ -328,7 +309,7 @@ class HotdataTableSinkModesITCase {
                             try {
                                 while (!done.get()) {
                                     boolean staging =
-                                            HOTDATA.server()
+                                            E2E.server()
                                                             .requestLog()
                                                             .count(
                                                                     "POST",
@@ -359,7 +340,7 @@ class HotdataTableSinkModesITCase {
                 .allMatch(s -> s.equals("300|1|old") || s.equals("4000|1|new"));
         // the reader did look while the job was staging rows over several checkpoints
         assertThat(seenWhileStaging[0]).isPositive();
-        assertThat(HOTDATA.server().requestLog().count("POST", ".*/tables/_flink_stage_.*/loads"))
+        assertThat(E2E.server().requestLog().count("POST", ".*/tables/_flink_stage_.*/loads"))
                 .isGreaterThan(4);
         // the stage is dropped after publishing
         assertThat(tables("sql_overwrite")).noneMatch(t -> t.startsWith("_flink_stage_"));
@@ -377,10 +358,10 @@ class HotdataTableSinkModesITCase {
                         "INSERT OVERWRITE emptied SELECT id, 'x' FROM "
                                 + sequence(tEnv, "s1", 0, 10))
                 .await();
-        assertThat(hotdata.aggregate("sql_emptied", "SELECT count(*) FROM public.emptied")[0])
+        assertThat(E2E.hotdata().aggregate("sql_emptied", "SELECT count(*) FROM public.emptied")[0])
                 .isEqualTo(10);
         tEnv.executeSql("INSERT OVERWRITE emptied SELECT id, 'x' FROM s1 WHERE id < 0").await();
-        assertThat(hotdata.aggregate("sql_emptied", "SELECT count(*) FROM public.emptied")[0])
+        assertThat(E2E.hotdata().aggregate("sql_emptied", "SELECT count(*) FROM public.emptied")[0])
                 .isZero();
     }
 
@@ -398,18 +379,20 @@ class HotdataTableSinkModesITCase {
                                     + sequence(tEnv, "s1", 0, 250))
                     .await();
             assertThat(
-                            hotdata.aggregate(
-                                    "sql_replace",
-                                    "SELECT count(*), count(DISTINCT id) FROM public.snapshot"))
+                            E2E.hotdata()
+                                    .aggregate(
+                                            "sql_replace",
+                                            "SELECT count(*), count(DISTINCT id) FROM public.snapshot"))
                     .containsExactly(250, 250);
         }
     }
 
     private String versions() throws Exception {
         QueryResponse response =
-                hotdata.client()
+                E2E.hotdata()
+                        .client()
                         .query(
-                                hotdata.databaseId("sql_overwrite"),
+                                E2E.hotdata().databaseId("sql_overwrite"),
                                 "SELECT count(*), count(DISTINCT version), min(version)"
                                         + " FROM public.versions");
         List<Object> row = response.rows().get(0);
@@ -418,9 +401,13 @@ class HotdataTableSinkModesITCase {
 
     private List<String> tables(String database) throws Exception {
         String connection =
-                hotdata.client().getDatabase(hotdata.databaseId(database)).defaultConnectionId();
+                E2E.hotdata()
+                        .client()
+                        .getDatabase(E2E.hotdata().databaseId(database))
+                        .defaultConnectionId();
         InformationSchemaPage page =
-                hotdata.client()
+                E2E.hotdata()
+                        .client()
                         .informationSchema(
                                 InformationSchemaRequest.builder()
                                         .connectionId(connection)
@@ -451,7 +438,7 @@ class HotdataTableSinkModesITCase {
                             + connection("sql_multi", "")
                             + ")");
         }
-        int before = HOTDATA.server().requestLog().entries().size();
+        int before = E2E.server().requestLog().entries().size();
         String select =
                 " SELECT id, CONCAT('name-', CAST(id AS STRING)),"
                         + " CAST(MOD(id * 7, 100000) AS DECIMAL(12, 2)) / 100 FROM src";
@@ -463,10 +450,10 @@ class HotdataTableSinkModesITCase {
                 .await();
 
         for (String t : new String[] {"t1", "t2", "t3"}) {
-            hotdata.assertExactly("sql_multi", t, 2000);
+            E2E.hotdata().assertExactly("sql_multi", t, 2000);
         }
         long conflicts =
-                HOTDATA.server().requestLog().entries().stream()
+                E2E.server().requestLog().entries().stream()
                         .skip(before)
                         .filter(r -> r.status() == 409)
                         .filter(r -> "RESOURCE_LOCKED".equals(r.errorCode()))
@@ -491,11 +478,13 @@ class HotdataTableSinkModesITCase {
                 .await();
 
         String connection =
-                hotdata.client()
-                        .getDatabase(hotdata.databaseId("sql_layout"))
+                E2E.hotdata()
+                        .client()
+                        .getDatabase(E2E.hotdata().databaseId("sql_layout"))
                         .defaultConnectionId();
         InformationSchemaPage page =
-                hotdata.client()
+                E2E.hotdata()
+                        .client()
                         .informationSchema(
                                 InformationSchemaRequest.builder()
                                         .connectionId(connection)
@@ -582,7 +571,7 @@ class HotdataTableSinkModesITCase {
                 tEnv,
                 "CREATE TABLE no_credentials (id BIGINT) WITH ('connector' = 'hotdata',"
                         + " 'endpoint' = '"
-                        + HOTDATA.server().endpoint()
+                        + E2E.server().endpoint()
                         + "', 'database' = 'sql_bad')",
                 "INSERT INTO no_credentials VALUES (1)",
                 "HOTDATA_API_KEY");

@@ -1,22 +1,16 @@
 package dev.hotdata.flink.e2e;
 
 import dev.hotdata.flink.connector.sink.HotdataWriteMode;
-import dev.hotdata.local.HotdataLocalExtension;
-import dev.hotdata.local.HotdataLocalServer;
 import dev.hotdata.local.fault.RequestLogEntry;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.RowKind;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,31 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HotdataUpsertBytesPerCommitITCase {
 
-    @RegisterExtension static final HotdataLocalExtension HOTDATA = new HotdataLocalExtension();
-
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final HotdataE2eEnvironment E2E = HotdataE2eEnvironment.withSlots(2);
 
     private static final long CHANGED = 10_000;
-
-    private HotdataTestSupport hotdata;
-    private HotdataLocalServer server;
-
-    @BeforeEach
-    void setUp() {
-        server = HOTDATA.server();
-        hotdata = new HotdataTestSupport(server);
-    }
-
-    @AfterEach
-    void tearDown() {
-        hotdata.close();
-    }
 
     @Test
     void bytesPerUpsertCommitFollowTheBatchNotTheTable() throws Exception {
@@ -75,7 +47,7 @@ class HotdataUpsertBytesPerCommitITCase {
     private double measure(String database, long tableRows) throws Exception {
         run(database, tableRows, HotdataWriteMode.APPEND, index -> TestRows.row(index));
 
-        int mark = server.requestLog().entries().size();
+        int mark = E2E.server().requestLog().entries().size();
         // half updates of keys spread over the table, half new keys
         long stride = tableRows / (CHANGED / 2);
         run(
@@ -89,7 +61,7 @@ class HotdataUpsertBytesPerCommitITCase {
                     return row;
                 });
 
-        List<RequestLogEntry> commit = server.requestLog().entries();
+        List<RequestLogEntry> commit = E2E.server().requestLog().entries();
         long sent = 0;
         long parquet = 0;
         for (RequestLogEntry entry : commit.subList(mark, commit.size())) {
@@ -98,7 +70,7 @@ class HotdataUpsertBytesPerCommitITCase {
                 parquet += entry.requestBytes();
             }
         }
-        long[] rows = hotdata.aggregate(database, "SELECT count(*) FROM public.events");
+        long[] rows = E2E.hotdata().aggregate(database, "SELECT count(*) FROM public.events");
         assertThat(rows[0]).isEqualTo(tableRows + CHANGED / 2);
         System.out.printf(
                 "table %,d rows: upsert commit sent %,d bytes for a %,d-byte Parquet batch%n",
@@ -121,7 +93,8 @@ class HotdataUpsertBytesPerCommitITCase {
                         WatermarkStrategy.noWatermarks(),
                         "rows")
                 .sinkTo(
-                        hotdata.sink(database, "events")
+                        E2E.hotdata()
+                                .sink(database, "events")
                                 .setRowConverter(TestRows.ROW_TYPE, converter)
                                 .setKeyColumns("id")
                                 .setWriteMode(mode)
