@@ -6,8 +6,6 @@ import dev.hotdata.flink.connector.client.model.LoadRequest;
 import dev.hotdata.flink.connector.sink.HotdataRowConverter;
 import dev.hotdata.flink.connector.sink.HotdataSinkBuilder;
 import dev.hotdata.flink.connector.sink.HotdataWriteMode;
-import dev.hotdata.local.fault.FaultInjector;
-import dev.hotdata.local.fault.FaultRule;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -25,7 +23,6 @@ import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.StringData;
 import org.apache.flink.table.data.TimestampData;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,10 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -154,70 +148,6 @@ class HotdataSinkRestoreITCase {
         assertThat(FailoverJobs.count(E2E.server(), beforeRestore, "POST", DATA_LOADS, 200))
                 .as("loads of the restored run")
                 .isPositive();
-    }
-
-    private static final Pattern LOST =
-            Pattern.compile("its rows \\((\\d+) in checkpoint (\\d+), uploads ([^)]*)\\)");
-
-    /**
-     * A savepoint that was never loaded (the job's first checkpoint; every data load answered 503)
-     * is restored after its uploads aged past the TTL: they are gone, and the job must fail naming
-     * the checkpoint, its uploads and its row count, having published nothing.
-     */
-    @Test
-    @Disabled(
-            "unfinished: triggerSavepoint did not complete within 60 s while every data load"
-                    + " answered 503 (the committer retrying the savepoint's commit); to redo with"
-                    + " a retained checkpoint instead of a savepoint")
-    void aNeverLoadedCheckpointRestoredAfterTheUploadTtlFailsNamingIt() throws Exception {
-        String db = "ttl_never_loaded";
-        long rows = 4_000;
-        // no periodic checkpoint completes before the savepoint, and every data load answers 503
-        // (before the server looks at it: no claim), so the savepoint's uploads are never loaded
-        FaultRule unavailable =
-                E2E.server()
-                        .faults()
-                        .failNext(
-                                FaultInjector.ALWAYS,
-                                "POST",
-                                DATA_LOADS,
-                                503,
-                                null,
-                                "SERVICE_UNAVAILABLE");
-        checkpointMillis = Duration.ofMinutes(10).toMillis();
-        JobClient first = start(db, rows, 1_000, 0, HotdataWriteMode.APPEND, null, 0);
-        checkpointMillis = 200;
-        Conditions.waitUntil(
-                "the writers' first upload sessions",
-                Duration.ofSeconds(60),
-                () -> since("POST", "/v1/uploads", 201) + since("POST", "/v1/uploads", 200) >= 2);
-        String savepoint = savepoint(first);
-        first.cancel().get(30, TimeUnit.SECONDS);
-        unavailable.cancel();
-        assertThat(since("POST", DATA_LOADS, 200))
-                .as("loads published before the restore")
-                .isZero();
-        Set<String> finalized = FailingMapper.finalizedUploads(E2E.server());
-        assertThat(finalized).isNotEmpty();
-
-        E2E.server().faults().ageUploads(Duration.ofHours(25));
-        JobClient restored = start(db, rows, 2_500, 0, HotdataWriteMode.APPEND, savepoint, 1);
-        String error =
-                ReliabilityChecks.describe(ReliabilityChecks.awaitFailure(restored, DEADLINE));
-
-        assertThat(since("POST", DATA_LOADS, 404))
-                .as("loads of aged uploads answered 404")
-                .isPositive();
-        assertThat(since("POST", DATA_LOADS, 200)).as("loads published").isZero();
-        Matcher lost = LOST.matcher(error);
-        assertThat(lost.find())
-                .as("the error names rows, checkpoint and uploads:\n%s", error)
-                .isTrue();
-        assertThat(Long.parseLong(lost.group(1))).as("rows named").isPositive();
-        assertThat(error).contains("of checkpoint " + lost.group(2));
-        List<String> named = Arrays.asList(lost.group(3).trim().split("\\s+"));
-        assertThat(named).isNotEmpty().allMatch(finalized::contains);
-        assertThat(error).contains("is unknown to Hotdata (404");
     }
 
     // ---------------------------------------------------------------- helpers
