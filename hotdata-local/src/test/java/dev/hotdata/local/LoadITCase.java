@@ -612,4 +612,33 @@ class LoadITCase {
     private String conn(String db) {
         return api.get("/v1/databases/" + db).json.get("default_connection_id").asText();
     }
+
+    /**
+     * A table declared with a layout takes a 'replace' as its first load (the dlt destination's
+     * README: "the API requires it"); after that every mode is accepted.
+     */
+    @Test
+    void aLayoutTableTakesReplaceFirst() {
+        String db = db();
+        api.post(
+                "/v1/databases/" + db + "/schemas",
+                obj(
+                        "name",
+                        "public",
+                        "tables",
+                        arr(
+                                obj(
+                                        "name",
+                                        "sorted",
+                                        "sorted_by",
+                                        arr(obj("column", "id", "direction", "asc"))))));
+        Api.Resp first = load(db, "sorted", "mode", "append", "upload_id", up("SELECT 1 AS id"));
+        assertThat(first.status).isEqualTo(400);
+        assertThat(first.json.get("error").get("message").asText()).contains("replace");
+        assertThat(load(db, "sorted", "mode", "replace", "upload_id", up("SELECT 1 AS id")).status)
+                .isEqualTo(200);
+        assertThat(load(db, "sorted", "mode", "append", "upload_id", up("SELECT 2 AS id")).status)
+                .isEqualTo(200);
+        assertThat(rows(db, "SELECT count(*) FROM sorted")).isEqualTo("[[2]]");
+    }
 }

@@ -154,6 +154,7 @@ public final class LoadService {
         p.table = Identifiers.normalize("table", rawTable);
         p.req = LoadRequest.parse(body, settings.inlineMaxBytes());
         boolean[] deleted = new boolean[1];
+        boolean[] layoutNeverLoaded = new boolean[1];
         List<String> declaredKey =
                 store.read(
                         st -> {
@@ -164,6 +165,10 @@ public final class LoadService {
                             SchemaRecord s = db.schemas.get(p.schema);
                             TableRecord t = s == null ? null : s.tables.get(p.table);
                             deleted[0] = t != null && t.deleted;
+                            layoutNeverLoaded[0] =
+                                    t != null
+                                            && (!t.partitionBy.isEmpty() || !t.sortedBy.isEmpty())
+                                            && t.columns.isEmpty();
                             return t == null || t.key == null ? null : new ArrayList<>(t.key);
                         });
         if (p.req.uploadId != null) {
@@ -180,6 +185,19 @@ public final class LoadService {
             throw ApiException.notFound(
                     "TABLE_DELETED",
                     "table '" + p.schema + "." + p.table + "' not found (the table was deleted)");
+        }
+        if (layoutNeverLoaded[0] && !"replace".equals(p.req.mode)) {
+            // the dlt destination's README: a table with a layout takes 'replace' first
+            throw ApiException.badRequest(
+                    "BAD_REQUEST",
+                    "table '"
+                            + p.schema
+                            + "."
+                            + p.table
+                            + "' declares partition_by / sorted_by: its first load must be a"
+                            + " 'replace', not '"
+                            + p.req.mode
+                            + "'");
         }
         if (p.req.keyMode()) {
             if (p.req.key == null && declaredKey == null) {

@@ -370,7 +370,9 @@ public class HotdataCatalog extends AbstractCatalog {
                                         schema,
                                         table,
                                         LoadRequest.builder()
-                                                .mode(LoadMode.APPEND)
+                                                // a new table's first load: 'replace' is
+                                                // what a table with a layout requires
+                                                .mode(LoadMode.REPLACE)
                                                 .uploadId(upload.uploadId())
                                                 .build()));
     }

@@ -56,10 +56,10 @@ import static dev.hotdata.flink.connector.client.HotdataTransport.id;
  * <h2>Errors and retries</h2>
  *
  * Failures surface as {@link HotdataException}. Transient failures (transport errors, 429, 5xx
- * except 501, 409 {@code RESOURCE_LOCKED}/{@code UPLOAD_IN_FLIGHT}) are retried with the config's
- * {@link RetryPolicy} (exponential back-off with jitter, never shorter than {@code Retry-After},
- * bounded by {@code maxRetries} and {@code deadline}) — but only as far as each call is safe to
- * repeat:
+ * except 501, 409 {@code RESOURCE_LOCKED}; a 409 {@code CONFLICT} or with any other code is
+ * terminal) are retried with the config's {@link RetryPolicy} (exponential back-off with jitter,
+ * never shorter than {@code Retry-After}, bounded by {@code maxRetries} and {@code deadline}) — but
+ * only as far as each call is safe to repeat:
  *
  * <table>
  *   <caption>Per-call retry classification</caption>
@@ -68,14 +68,14 @@ import static dev.hotdata.flink.connector.client.HotdataTransport.id;
  *       {@code addTable}</td><td>every transient failure</td><td>repeating is harmless (a replayed
  *       declare or delete may answer 409/404 when the first attempt had succeeded)</td></tr>
  *   <tr><td>{@code load} with {@code uploadId}</td><td>every transient failure</td><td>the server
- *       claims an upload once, so a replay cannot apply twice (it answers 409 {@code
- *       UPLOAD_IN_FLIGHT}/{@code UPLOAD_CONSUMED})</td></tr>
+ *       claims an upload once, so a replay cannot apply twice (it answers with the original
+ *       result, or 409 {@code CONFLICT})</td></tr>
  *   <tr><td>{@code load} with inline {@code data} and an {@code idempotencyKey}, {@code load} with
  *       {@code resultId} in {@code replace} mode</td><td>every transient failure</td><td>the server
  *       dedupes / the outcome is the same</td></tr>
  *   <tr><td>{@code createDatabase}, other loads</td><td>only failures that prove the request was not
  *       applied: connect failures (refused, unknown host, connect timeout), 429, 503, 409 {@code
- *       RESOURCE_LOCKED}/{@code UPLOAD_IN_FLIGHT}</td><td>a replay after a lost answer would create
+ *       RESOURCE_LOCKED}</td><td>a replay after a lost answer would create
  *       a duplicate database or append rows twice</td></tr>
  *   <tr><td>{@code finalizeUpload}</td><td>never</td><td>finalize is exactly-once; a second one is
  *       rejected</td></tr>

@@ -13,7 +13,13 @@ public final class HotdataErrorCodes {
     // --- generic runtimedb-style codes
     public static final String BAD_REQUEST = "BAD_REQUEST";
     public static final String NOT_FOUND = "NOT_FOUND";
+
+    /**
+     * 409 for a claim conflict on an upload (another load holds or held it), and for other
+     * conflicts; terminal (attested in Hotdata's Python framework).
+     */
     public static final String CONFLICT = "CONFLICT";
+
     public static final String INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR";
     public static final String BAD_GATEWAY = "BAD_GATEWAY";
     public static final String SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE";
@@ -29,14 +35,6 @@ public final class HotdataErrorCodes {
     // --- loads
     /** 409: the database write lock is held by another load; transient. */
     public static final String RESOURCE_LOCKED = "RESOURCE_LOCKED";
-
-    /**
-     * 409: the upload was already claimed by a successful load (i.e. the load already happened).
-     */
-    public static final String UPLOAD_CONSUMED = "UPLOAD_CONSUMED";
-
-    /** 409: another load currently holds the upload; transient. */
-    public static final String UPLOAD_IN_FLIGHT = "UPLOAD_IN_FLIGHT";
 
     /** 404: unknown or expired upload. */
     public static final String UPLOAD_NOT_FOUND = "UPLOAD_NOT_FOUND";

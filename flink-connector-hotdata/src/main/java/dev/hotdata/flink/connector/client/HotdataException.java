@@ -8,9 +8,9 @@ import java.util.OptionalLong;
  * #statusCode()} 0), or a client-side condition such as a failed asynchronous job.
  *
  * <p>{@link #isTransient()} tells whether the failure may go away by itself (transport errors, 429,
- * 5xx except 501, 409 {@code RESOURCE_LOCKED} / {@code UPLOAD_IN_FLIGHT}); everything else is
- * terminal. The client already retried a transient failure as far as the call's safety and its
- * {@link RetryPolicy} allowed; {@link #attempts()} says how many attempts were made.
+ * 5xx except 501, 409 {@code RESOURCE_LOCKED}); everything else is terminal. The client already
+ * retried a transient failure as far as the call's safety and its {@link RetryPolicy} allowed;
+ * {@link #attempts()} says how many attempts were made.
  *
  * <p>Messages never contain the API key: the client redacts it from every server text it copies.
  */

@@ -408,9 +408,7 @@ final class HotdataTransport implements AutoCloseable {
         if (status >= 500 && status <= 599) {
             return status != 501;
         }
-        return status == 409
-                && (HotdataErrorCodes.RESOURCE_LOCKED.equals(errorCode)
-                        || HotdataErrorCodes.UPLOAD_IN_FLIGHT.equals(errorCode));
+        return status == 409 && HotdataErrorCodes.RESOURCE_LOCKED.equals(errorCode);
     }
 
     HotdataException httpError(String desc, int status, Headers headers, String body) {

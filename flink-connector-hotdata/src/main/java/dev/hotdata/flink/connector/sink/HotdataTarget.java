@@ -7,8 +7,11 @@ import dev.hotdata.flink.connector.client.HotdataException;
 import dev.hotdata.flink.connector.client.model.CreateDatabaseRequest;
 import dev.hotdata.flink.connector.client.model.DatabaseInfo;
 import dev.hotdata.flink.connector.client.model.DatabaseSummary;
+import dev.hotdata.flink.connector.client.model.FinalizedUpload;
 import dev.hotdata.flink.connector.client.model.InformationSchemaPage;
 import dev.hotdata.flink.connector.client.model.InformationSchemaRequest;
+import dev.hotdata.flink.connector.client.model.LoadMode;
+import dev.hotdata.flink.connector.client.model.LoadRequest;
 import dev.hotdata.flink.connector.client.model.PartitionKey;
 import dev.hotdata.flink.connector.client.model.SchemaDeclaration;
 import dev.hotdata.flink.connector.client.model.SortKey;
@@ -20,6 +23,7 @@ import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -98,7 +102,42 @@ final class HotdataTarget {
             database = resolveDatabase(client, config, table);
         }
         declareTable(client, config, database.id(), table);
-        return new HotdataTarget(database.id(), database.defaultConnectionId());
+        HotdataTarget target = new HotdataTarget(database.id(), database.defaultConnectionId());
+        if (!config.layout().partitionBy().isEmpty() || !config.layout().sortedBy().isEmpty()) {
+            target.seedLayoutTable(client, config);
+        }
+        return target;
+    }
+
+    /**
+     * A table with a layout ({@code partition_by} / {@code sorted_by}) must receive a {@code
+     * replace} as its first load, whatever the sink's write mode: a table that has no columns yet
+     * (never loaded) gets a zero-row {@code replace} of the sink's columns. Safe to repeat: a
+     * zero-row replace of a table still without rows changes nothing.
+     */
+    private void seedLayoutTable(HotdataClient client, HotdataSinkConfig config)
+            throws HotdataException, HotdataTargetException {
+        if (hasColumns(client, config.schema(), config.table())) {
+            return;
+        }
+        FinalizedUpload upload;
+        try {
+            upload = HotdataEmptyUpload.upload(client, config.rowType(), config.parquetOptions());
+        } catch (IOException e) {
+            throw new HotdataTargetException(
+                    "Could not write the empty Parquet file that gives "
+                            + config.targetDescription()
+                            + " its columns",
+                    e);
+        }
+        client.load(
+                databaseId,
+                config.schema(),
+                config.table(),
+                LoadRequest.builder().mode(LoadMode.REPLACE).uploadId(upload.uploadId()).build());
+        LOG.info(
+                "Gave the layout table {} its columns with a zero-row replace",
+                config.targetDescription());
     }
 
     private static DatabaseInfo resolveDatabase(

@@ -130,18 +130,22 @@ class HotdataClientRetryTest extends MockHotdata {
     }
 
     @Test
-    void resourceLockedIsRetriedButUploadConsumedIsNot() throws Exception {
+    void onlyResourceLockedAmong409sIsRetried() throws Exception {
         server.enqueue(error(409, "RESOURCE_LOCKED", "database is locked"));
-        server.enqueue(error(409, "UPLOAD_IN_FLIGHT", "upload in use"));
+        server.enqueue(error(409, "RESOURCE_LOCKED", "database is locked"));
         server.enqueue(json(200, LOAD_JSON));
         assertThat(client.load("db_1", "s", "t", uploadLoad()).rowCount()).isEqualTo(3);
         assertThat(server.getRequestCount()).isEqualTo(3);
 
-        server.enqueue(error(409, "UPLOAD_CONSUMED", "already loaded"));
-        HotdataException e = thrownBy(() -> client.load("db_1", "s", "t", uploadLoad()));
-        assertThat(server.getRequestCount()).isEqualTo(4);
-        assertThat(e.errorCode()).isEqualTo(HotdataErrorCodes.UPLOAD_CONSUMED);
-        assertThat(e.isTransient()).isFalse();
+        // CONFLICT (attested: terminal) and codes no public source names are not retried
+        int requests = 3;
+        for (String code : new String[] {"CONFLICT", "UPLOAD_IN_FLIGHT", "SOMETHING_NEW"}) {
+            server.enqueue(error(409, code, "conflict"));
+            HotdataException e = thrownBy(() -> client.load("db_1", "s", "t", uploadLoad()));
+            assertThat(server.getRequestCount()).as(code).isEqualTo(++requests);
+            assertThat(e.errorCode()).isEqualTo(code);
+            assertThat(e.isTransient()).as(code).isFalse();
+        }
     }
 
     @Test

@@ -81,6 +81,11 @@ class HotdataCommitterTest {
     }
 
     private HotdataSinkConfig config(HotdataWriteMode mode, String sinkId) {
+        return config(mode, sinkId, HotdataTableLayout.builder().build());
+    }
+
+    private HotdataSinkConfig config(
+            HotdataWriteMode mode, String sinkId, HotdataTableLayout layout) {
         HotdataSinkBuilder<RowData> builder =
                 HotdataSink.<RowData>builder()
                         .setEndpoint(HOTDATA.endpoint())
@@ -92,7 +97,8 @@ class HotdataCommitterTest {
                         .setWriteMode(mode)
                         .setSinkId(sinkId)
                         .setMaxRetries(3)
-                        .setRetryBackoff(Duration.ofMillis(20));
+                        .setRetryBackoff(Duration.ofMillis(20))
+                        .setTableLayout(layout);
         if (mode != HotdataWriteMode.APPEND && mode != HotdataWriteMode.REPLACE) {
             builder.setKeyColumns("id");
         }
@@ -504,5 +510,29 @@ class HotdataCommitterTest {
         assertThat(table()).isEqualTo(expected(id -> id, 1, 1));
         commitOk(committer, c);
         assertThat(table()).isEqualTo(expected(id -> id, 1, 2));
+    }
+
+    /**
+     * A table with a layout must take a 'replace' first (hotdata-local enforces it, as the real
+     * service does): the sink gives it its columns with a zero-row replace, then appends.
+     */
+    @Test
+    void aLayoutTableIsSeededWithAReplaceBeforeTheFirstAppend() throws Exception {
+        HotdataSinkConfig config =
+                config(
+                        HotdataWriteMode.APPEND,
+                        "s",
+                        HotdataTableLayout.builder().sortedBy("id", "asc", null).build());
+        HotdataCommitter committer = committer(config, -1);
+        commitOk(committer, committable("s", "r", 1, false, upload(id -> id, 1, 2)));
+        commitOk(committer, committable("s", "r", 2, false, upload(id -> id, 3)));
+
+        assertThat(table()).isEqualTo(expected(id -> id, 1, 3));
+        assertThat(
+                        HOTDATA.server()
+                                .requestLog()
+                                .countError("POST", ".*/tables/t/loads", 400, "BAD_REQUEST"))
+                .as("loads refused for not being a replace")
+                .isZero();
     }
 }
