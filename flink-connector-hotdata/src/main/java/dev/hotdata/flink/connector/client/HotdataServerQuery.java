@@ -35,55 +35,77 @@ public final class HotdataServerQuery {
         this.timeout = timeout;
     }
 
-    /** Runs {@code sql} and returns its result once it is ready to be loaded. */
+    /** How often a query whose run was interrupted (its server replaced) is submitted again. */
+    static final int MAX_SUBMISSIONS = 3;
+
+    /**
+     * Runs {@code sql} and returns its result once it is ready to be loaded. A run the server
+     * reports {@code interrupted} is submitted again (a read-only query may run twice); a status
+     * this client does not know is polled like a running one until the deadline.
+     */
     public Result run(String sql) throws HotdataException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        QueryResponse response =
-                client.query(databaseId, QueryRequest.builder().sql(sql).async(true).build());
-        String resultId = response.resultId();
-        Long rows = response.totalRowCount();
-        if (response.isAsync() || resultId == null) {
-            QueryRunInfo run = awaitRun(response.queryRunId(), deadline);
-            resultId = run.resultId();
-            rows = run.rowCount();
+        for (int submission = 1; ; submission++) {
+            QueryResponse response =
+                    client.query(databaseId, QueryRequest.builder().sql(sql).async(true).build());
+            String resultId = response.resultId();
+            Long rows = response.totalRowCount();
+            if (response.isAsync() || resultId == null) {
+                QueryRunInfo run = awaitRun(response.queryRunId(), deadline, sql);
+                if (run == null) {
+                    if (submission >= MAX_SUBMISSIONS) {
+                        throw failure(
+                                "the query run was interrupted " + submission + " times", sql);
+                    }
+                    continue;
+                }
+                resultId = run.resultId();
+                rows = run.rowCount();
+            }
+            if (resultId == null) {
+                throw failure("the query finished without a persisted result", sql);
+            }
+            return awaitResult(resultId, rows, deadline, sql);
         }
-        if (resultId == null) {
-            throw failure("the query finished without a persisted result", sql);
-        }
+    }
+
+    private Result awaitResult(String resultId, Long rows, long deadline, String sql)
+            throws HotdataException, InterruptedException {
         long pauseMillis = 200;
         while (true) {
             ResultPage status = client.getResult(databaseId, resultId, 0, 0);
             if (status.isReady()) {
-                if (rows == null) {
-                    rows = status.totalRowCount();
-                }
-                if (rows == null) {
-                    rows = -1L;
-                }
-                return new Result(resultId, rows);
+                Long count = rows != null ? rows : status.totalRowCount();
+                return new Result(resultId, count == null ? -1L : count);
             }
             pauseMillis = pause(deadline, pauseMillis, "result " + resultId, sql);
         }
     }
 
-    private QueryRunInfo awaitRun(String runId, long deadline)
+    /** The finished run, or null when the server reports it interrupted. */
+    private QueryRunInfo awaitRun(String runId, long deadline, String sql)
             throws HotdataException, InterruptedException {
         if (runId == null) {
-            throw failure("the query was answered without a run id", null);
+            throw failure("the query was answered without a run id", sql);
         }
         long pauseMillis = 200;
         while (true) {
             QueryRunInfo run = client.getQueryRun(databaseId, runId);
             String status = run.status() == null ? "" : run.status();
-            if ("succeeded".equals(status)) {
-                return run;
+            switch (status) {
+                case "succeeded":
+                    return run;
+                case "interrupted":
+                    return null;
+                case "failed":
+                case "cancelled":
+                    throw failure(
+                            "query run " + runId + " ended " + status + ": " + run.errorMessage(),
+                            run.sqlText() != null ? run.sqlText() : sql);
+                default:
+                    // pending, running, or a status added after this client: keep polling
+                    pauseMillis = pause(deadline, pauseMillis, "query run " + runId, sql);
             }
-            if (!"running".equals(status) && !"pending".equals(status)) {
-                throw failure(
-                        "query run " + runId + " ended " + status + ": " + run.errorMessage(),
-                        run.sqlText());
-            }
-            pauseMillis = pause(deadline, pauseMillis, "query run " + runId, run.sqlText());
         }
     }
 

@@ -30,7 +30,10 @@ final class HotdataSourceReader implements SourceReader<RowData, HotdataResultSp
     private final SourceReaderContext context;
     private final HotdataClient client;
     private final HotdataJsonRowConverter converter;
-    private final int pageSize;
+
+    /** The page size asked for; halved (down to one row) each time the server answers 413. */
+    private int pageSize;
+
     private final Queue<HotdataResultSplit> splits = new ArrayDeque<>();
     private CompletableFuture<Void> available = new CompletableFuture<>();
     private boolean noMoreSplits;
@@ -94,9 +97,23 @@ final class HotdataSourceReader implements SourceReader<RowData, HotdataResultSp
     }
 
     private void fetchPage() throws HotdataException {
-        int limit = (int) Math.min(pageSize, current.end() - current.offset());
-        ResultPage result =
-                client.getResult(current.databaseId(), current.resultId(), current.offset(), limit);
+        ResultPage result;
+        while (true) {
+            int limit = (int) Math.min(pageSize, current.end() - current.offset());
+            try {
+                result =
+                        client.getResult(
+                                current.databaseId(), current.resultId(), current.offset(), limit);
+                break;
+            } catch (HotdataException e) {
+                // 413: the page is larger than the server answers in one go (as JSON); 429s are
+                // retried with back-off by the client
+                if (e.statusCode() != 413 || limit <= 1) {
+                    throw e;
+                }
+                pageSize = Math.max(1, limit / 2);
+            }
+        }
         page = result.rows() == null ? Collections.<List<Object>>emptyList() : result.rows();
         pageIndex = 0;
     }
