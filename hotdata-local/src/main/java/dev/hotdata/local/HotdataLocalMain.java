@@ -8,8 +8,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Command line: {@code java -jar hotdata-local-*-runnable.jar --port P --data-dir D [--api-key K]
- * [--workspace W]... [--host 127.0.0.1] [--upload-ttl 24h] [--upload-reuse replay|conflict]
- * [--failed-load-consumes-upload]}. Stops cleanly on SIGTERM / Ctrl-C.
+ * [--workspace W]... [--host 127.0.0.1] [--allow-host NAME]... [--upload-ttl 24h] [--upload-reuse
+ * replay|conflict] [--failed-load-consumes-upload]}. Stops cleanly on SIGTERM / Ctrl-C.
  */
 public final class HotdataLocalMain {
     private HotdataLocalMain() {}
@@ -57,6 +57,9 @@ public final class HotdataLocalMain {
                 case "--host":
                     b.host(v);
                     break;
+                case "--allow-host":
+                    b.allowHost(v);
+                    break;
                 case "--upload-ttl":
                     b.uploadTtl(parseDuration(v));
                     break;
@@ -97,7 +100,15 @@ public final class HotdataLocalMain {
         HotdataLocalServer.Builder b = o.builder;
         Path dataDir = o.dataDir;
         boolean keyGiven = o.keyGiven;
-        HotdataLocalServer server = b.dataDir(dataDir).build().start();
+        HotdataLocalServer server;
+        try {
+            server = b.dataDir(dataDir).build();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        server.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -152,7 +163,8 @@ public final class HotdataLocalMain {
     private static void usage() {
         System.err.println(
                 "usage: java -jar hotdata-local-runnable.jar --data-dir DIR [--port 0] "
-                        + "[--host 127.0.0.1] [--api-key KEY] [--workspace ID]... [--upload-ttl 24h] "
+                        + "[--host 127.0.0.1] [--allow-host NAME]... [--api-key KEY] [--workspace ID]... "
+                        + "[--upload-ttl 24h] "
                         + "[--upload-reuse replay|conflict] [--failed-load-consumes-upload]");
     }
 }

@@ -9,12 +9,17 @@ import dev.hotdata.local.fault.RequestLog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * hotdata-local: a local, strict, Hotdata-compatible HTTP API server backed by DuckDB and a data
@@ -39,6 +44,7 @@ public final class HotdataLocalServer implements AutoCloseable {
     private final int requestedPort;
     private final Path dataDir;
     private final String apiKey;
+    private final List<String> extraHosts;
     private final ServerSettings settings;
     private final ServerReadings readings;
     private final FaultInjector faults;
@@ -48,7 +54,17 @@ public final class HotdataLocalServer implements AutoCloseable {
     private volatile int port = -1;
 
     private HotdataLocalServer(Builder b) {
+        if (!isLoopback(b.host) && DEFAULT_API_KEY.equals(b.apiKey)) {
+            throw new IllegalArgumentException(
+                    "hotdata-local refuses to listen on the non-loopback address '"
+                            + b.host
+                            + "' with the public default API key "
+                            + DEFAULT_API_KEY
+                            + ": set a key of your own (--api-key KEY, or Builder.apiKey), or"
+                            + " listen on 127.0.0.1");
+        }
         this.host = b.host;
+        this.extraHosts = new ArrayList<>(b.allowedHosts);
         this.requestedPort = b.port;
         this.dataDir = Objects.requireNonNull(b.dataDir, "dataDir");
         this.apiKey = b.apiKey;
@@ -186,6 +202,7 @@ public final class HotdataLocalServer implements AutoCloseable {
                                 host, bindPort, dataDir, settings, readings, faults, requestLog);
                 port = c.port();
                 settings.endpoint("http://" + hostForUrl() + ":" + port);
+                settings.allowedHosts(allowedHosts(port));
                 c.start();
                 core = c;
                 return;
@@ -207,6 +224,50 @@ public final class HotdataLocalServer implements AutoCloseable {
         throw new UncheckedIOException("cannot bind " + host + ":" + bindPort, last);
     }
 
+    /** The {@code Host} header values answered: loopback names, the host, added names. */
+    private Set<String> allowedHosts(int boundPort) {
+        Set<String> names = new HashSet<>();
+        names.add("127.0.0.1");
+        names.add("localhost");
+        names.add("[::1]");
+        names.add(hostForUrl());
+        for (String h : extraHosts) {
+            names.add(h.contains(":") && !h.startsWith("[") ? "[" + h + "]" : h);
+        }
+        Set<String> out = new HashSet<>();
+        for (String n : names) {
+            String lower = n.toLowerCase(Locale.ROOT);
+            out.add(lower + ":" + boundPort);
+            if (boundPort == 80) {
+                out.add(lower);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether a bind address is loopback: {@code localhost} or a loopback IP literal. Other names
+     * are not resolved (they could resolve anywhere) and count as not loopback.
+     */
+    static boolean isLoopback(String host) {
+        String h = host.trim();
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        boolean literal = h.contains(":") || h.matches("[0-9.]+");
+        if (!literal) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
     private String hostForUrl() {
         return host.contains(":") ? "[" + host + "]" : host;
     }
@@ -226,10 +287,23 @@ public final class HotdataLocalServer implements AutoCloseable {
         private long inlineMaxBytes = 2 * ServerSettings.MIB;
         private UploadReuse uploadReuse = UploadReuse.REPLAY;
         private boolean failedLoadConsumesUpload;
+        private final List<String> allowedHosts = new ArrayList<>();
 
         private Builder() {}
 
-        /** Listen address; default {@code 127.0.0.1}. */
+        /**
+         * Another host name clients may send in the {@code Host} header (with the server's port);
+         * repeatable. Loopback names and {@link #host} are always accepted, others get 403.
+         */
+        public Builder allowHost(String name) {
+            this.allowedHosts.add(Objects.requireNonNull(name));
+            return this;
+        }
+
+        /**
+         * Listen address; default {@code 127.0.0.1}. A non-loopback address needs an {@link
+         * #apiKey} of your own: {@link #build} refuses it with the public default key.
+         */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host);
             return this;
@@ -315,6 +389,10 @@ public final class HotdataLocalServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The server, not started. {@link IllegalArgumentException} for a non-loopback {@link
+         * #host} with the default API key.
+         */
         public HotdataLocalServer build() {
             return new HotdataLocalServer(this);
         }

@@ -22,6 +22,7 @@ public final class ServerSettings {
     private final java.util.concurrent.atomic.AtomicInteger crashesBeforePublish =
             new java.util.concurrent.atomic.AtomicInteger();
     private volatile String endpoint;
+    private volatile java.util.Set<String> allowedHosts = java.util.Collections.emptySet();
 
     /** Test aging of uploads: {at millis, by millis} pairs (fault {@code ageUploads}). */
     private final java.util.List<long[]> uploadAging =
@@ -102,6 +103,33 @@ public final class ServerSettings {
 
     public void endpoint(String endpoint) {
         this.endpoint = endpoint;
+    }
+
+    /**
+     * The {@code Host} header values the server answers: its loopback names and its configured
+     * host, each with the bound port (lower case). Set at start, when the port is known.
+     */
+    public void allowedHosts(java.util.Set<String> hosts) {
+        this.allowedHosts = java.util.Collections.unmodifiableSet(new java.util.HashSet<>(hosts));
+    }
+
+    /**
+     * Whether a request's {@code Host} header names this server (a DNS-rebinding defence: a page of
+     * another origin reaching the loopback port sends its own host name).
+     */
+    public boolean hostAllowed(String hostHeader) {
+        if (hostHeader == null) {
+            return false;
+        }
+        return allowedHosts.contains(hostHeader.trim().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * Largest API request body read (JSON): the inline data limit, room for its JSON escaping, and
+     * 1 MiB for the rest.
+     */
+    public long maxApiBodyBytes() {
+        return 2 * inlineMaxBytes + MIB;
     }
 
     @Override

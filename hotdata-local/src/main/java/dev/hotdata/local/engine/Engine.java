@@ -12,14 +12,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.duckdb.DuckDBConnection;
 
+import java.io.File;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -30,8 +33,9 @@ import java.util.Set;
  *
  * <p>Server-generated work (loads, result pages, statement checks) runs on connections of one
  * shared in-memory instance: starting a DuckDB instance costs 10–35 ms, which used to dominate a
- * load. User SQL runs in an instance of its own ({@link #openIsolated()}), because it attaches the
- * queried database as a catalog and must see nothing else.
+ * load. User SQL runs in an instance of its own ({@link #openIsolated}), because it attaches the
+ * queried database as a catalog and must see nothing else, and is {@link #sandbox sandboxed}: it
+ * reaches no file or network beyond the queried tables' files.
  */
 public final class Engine implements AutoCloseable {
     private final DataLayout layout;
@@ -78,19 +82,62 @@ public final class Engine implements AutoCloseable {
         return c;
     }
 
-    /** A fresh in-memory instance of its own, UTC session time zone: for user SQL. */
+    /**
+     * A fresh in-memory instance of its own, UTC session time zone, spilling into {@code
+     * scratchDir}: for user SQL. Set up its catalog, then {@link #sandbox} it before running the
+     * user's statement.
+     */
+    public Connection openIsolated(Path scratchDir) throws SQLException {
+        return configure(DriverManager.getConnection("jdbc:duckdb:"), scratchDir);
+    }
+
+    /** {@link #openIsolated(Path)} spilling into the data directory's {@code tmp/}. */
     public Connection openIsolated() throws SQLException {
-        return configure(DriverManager.getConnection("jdbc:duckdb:"));
+        return openIsolated(layout.tmpDir());
+    }
+
+    /**
+     * Locks an isolated instance down before user SQL runs in it: no file or network access except
+     * {@code readablePaths} (the queried tables' files) and {@code scratchDir} (spill files and the
+     * query's result), no extension installing or loading, and the configuration locked so the
+     * statement cannot undo any of it.
+     */
+    public static void sandbox(Connection c, Collection<String> readablePaths, Path scratchDir)
+            throws SQLException {
+        StringBuilder paths = new StringBuilder("[");
+        for (String p : readablePaths) {
+            if (paths.length() > 1) {
+                paths.append(", ");
+            }
+            paths.append(Identifiers.literal(p));
+        }
+        paths.append("]::VARCHAR[]");
+        String dir = scratchDir.toAbsolutePath().toString();
+        if (!dir.endsWith(File.separator)) {
+            dir = dir + File.separator;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("SET allowed_paths=" + paths);
+            s.execute("SET allowed_directories=[" + Identifiers.literal(dir) + "]");
+            s.execute("SET autoinstall_known_extensions=false");
+            s.execute("SET autoload_known_extensions=false");
+            s.execute("SET enable_external_access=false");
+            s.execute("SET lock_configuration=true");
+        }
     }
 
     private Connection configure(Connection c) throws SQLException {
+        return configure(c, layout.tmpDir());
+    }
+
+    private Connection configure(Connection c, Path tempDir) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SET threads=" + threads);
             s.execute("SET TimeZone='UTC'");
             s.execute("SET memory_limit='1GB'");
             s.execute(
                     "SET temp_directory="
-                            + Identifiers.literal(layout.tmpDir().toAbsolutePath().toString()));
+                            + Identifiers.literal(tempDir.toAbsolutePath().toString()));
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -143,6 +190,15 @@ public final class Engine implements AutoCloseable {
             while (r.next()) {
                 out.add(new ColumnRecord(r.getString(1), r.getString(2)));
             }
+        }
+        return out;
+    }
+
+    /** The absolute paths of a table generation's files, as {@link #fileList} names them. */
+    public List<String> filePaths(List<FileRecord> files) {
+        List<String> out = new ArrayList<>();
+        for (FileRecord f : files) {
+            out.add(layout.resolve(f.path).toAbsolutePath().toString());
         }
         return out;
     }

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP front: routing, authentication, fault injection, the request log and the mapping of
@@ -41,11 +42,13 @@ import java.util.regex.Matcher;
  */
 public final class HttpApi implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final Pattern STORAGE_PATH = Pattern.compile("/_storage/([^/]+)/([^/]+)");
 
     private final ServerSettings settings;
     private final ServerReadings readings;
     private final FaultInjector faults;
     private final RequestLog log;
+    private final UploadService uploads;
     private final List<Route> routes = new ArrayList<>();
 
     public HttpApi(
@@ -63,6 +66,7 @@ public final class HttpApi implements HttpHandler {
         this.readings = readings;
         this.faults = faults;
         this.log = log;
+        this.uploads = uploads;
         Route.Scope api = Route.Scope.API;
 
         // databases
@@ -286,7 +290,34 @@ public final class HttpApi implements HttpHandler {
         String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
         String path = ex.getRequestURI().getPath();
         String rawQuery = ex.getRequestURI().getRawQuery();
-        byte[] body = readBody(ex);
+        // before any body byte is read: the Host header, authentication, the size limit
+        long[] limit = new long[1];
+        Response refused = admit(method, path, rawQuery, ex, limit);
+        byte[] body = null;
+        if (refused == null) {
+            try {
+                body = readBody(ex, limit[0]);
+            } catch (BodyTooLarge e) {
+                refused = tooLarge(path, limit[0]);
+            }
+        }
+        if (refused != null) {
+            // the unread rest of the body is not drained: the connection closes after the answer
+            refused.header("Connection", "close");
+            log.add(
+                    new RequestLogEntry(
+                            System.currentTimeMillis(),
+                            method,
+                            path,
+                            rawQuery,
+                            refused.status,
+                            0,
+                            false,
+                            refused.errorCode,
+                            false));
+            send(ex, refused, false);
+            return;
+        }
         FaultInjector.Decision d =
                 path.startsWith("/_local/")
                         ? new FaultInjector.Decision()
@@ -379,6 +410,116 @@ public final class HttpApi implements HttpHandler {
         }
     }
 
+    /**
+     * The checks made on the request line and headers alone, before the body is read: the {@code
+     * Host} header names this server (403 {@code HOST_NOT_ALLOWED} otherwise, a DNS-rebinding
+     * defence), the request is authenticated (bearer key, or a presigned URL's signature), and a
+     * declared {@code Content-Length} is within the limit (413). Null when admitted; {@code
+     * limit[0]} is then the largest body to read.
+     */
+    private Response admit(
+            String method, String path, String rawQuery, HttpExchange ex, long[] limit) {
+        try {
+            if (!settings.hostAllowed(ex.getRequestHeaders().getFirst("Host"))) {
+                return Response.error(
+                        403,
+                        "HOST_NOT_ALLOWED",
+                        "the Host header does not name this server (hotdata-local answers only "
+                                + settings.endpoint()
+                                + " and its loopback names)",
+                        null);
+            }
+            Route.Scope scope = Route.Scope.API;
+            for (Route r : routes) {
+                if (r.method.equals(method) && r.pattern.matcher(path).matches()) {
+                    scope = r.scope;
+                    break;
+                }
+            }
+            if (path.startsWith("/_storage/")) {
+                scope = Route.Scope.STORAGE;
+            }
+            Request req =
+                    new Request(
+                            method, path, rawQuery, ex.getRequestHeaders(), new byte[0], List.of());
+            if (scope == Route.Scope.STORAGE) {
+                limit[0] = storageLimit(req);
+            } else {
+                authenticate(req, scope);
+                limit[0] = settings.maxApiBodyBytes();
+            }
+            String length = ex.getRequestHeaders().getFirst("Content-Length");
+            if (length != null) {
+                try {
+                    if (Long.parseLong(length.trim()) > limit[0]) {
+                        return tooLarge(path, limit[0]);
+                    }
+                } catch (NumberFormatException e) {
+                    return Response.error(
+                            400, "BAD_REQUEST", "malformed Content-Length header", null);
+                }
+            }
+            return null;
+        } catch (ApiException e) {
+            return Response.error(e.status(), e.code(), e.getMessage(), e.retryAfterSeconds());
+        } catch (StorageError e) {
+            return Response.xml(e.status(), e.code(), e.xml());
+        }
+    }
+
+    /** A presigned PUT: no auth headers, a valid signature; its limit is the upload's. */
+    private long storageLimit(Request req) {
+        if (req.header("Authorization") != null || req.header("X-Workspace-Id") != null) {
+            throw new StorageError(
+                    403,
+                    "SignatureDoesNotMatch",
+                    "Presigned URLs must not carry Authorization or X-Workspace-Id headers");
+        }
+        Matcher m = STORAGE_PATH.matcher(req.path);
+        if (!req.method.equals("PUT") || !m.matches()) {
+            return 0; // answered by dispatch (404 / 405) without a body
+        }
+        int part;
+        long expires;
+        try {
+            part = Integer.parseInt(m.group(2));
+            expires = Long.parseLong(req.query.getOrDefault("expires", "0"));
+        } catch (NumberFormatException e) {
+            throw new StorageError(403, "SignatureDoesNotMatch", "malformed presigned URL");
+        }
+        uploads.verify(m.group(1), part, expires, req.query("sig"));
+        return uploads.maxPutBytes(m.group(1));
+    }
+
+    private static Response tooLarge(String path, long limit) {
+        if (path.startsWith("/_storage/")) {
+            return Response.xml(
+                    413,
+                    "EntityTooLarge",
+                    new StorageError(
+                                    413,
+                                    "EntityTooLarge",
+                                    "Your proposed upload exceeds the maximum allowed size of "
+                                            + limit
+                                            + " bytes")
+                            .xml());
+        }
+        return Response.error(
+                413,
+                "PAYLOAD_TOO_LARGE",
+                "the request body exceeds the maximum of " + limit + " bytes",
+                null);
+    }
+
+    /** A body longer than the limit (chunked, or longer than its Content-Length said). */
+    private static final class BodyTooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLarge() {
+            super("request body too large");
+        }
+    }
+
     private void authenticate(Request req, Route.Scope scope) {
         String auth = req.header("Authorization");
         String token = null;
@@ -452,11 +593,14 @@ public final class HttpApi implements HttpHandler {
      * The request body. With a Content-Length it is read into one array of that size: an upload
      * part is megabytes, and reading it in growing chunks copied it twice more.
      */
-    private static byte[] readBody(HttpExchange ex) throws IOException {
+    private static byte[] readBody(HttpExchange ex, long limit) throws IOException {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
         if (length != null) {
             try {
                 long n = Long.parseLong(length.trim());
+                if (n > limit) {
+                    throw new BodyTooLarge();
+                }
                 if (n >= 0 && n < Integer.MAX_VALUE - 16) {
                     byte[] body = ex.getRequestBody().readNBytes((int) n);
                     if (body.length == n) {
@@ -469,7 +613,13 @@ public final class HttpApi implements HttpHandler {
                 // malformed header: read what comes
             }
         }
-        return ex.getRequestBody().readAllBytes();
+        // no length (chunked): read at most limit + 1 bytes
+        byte[] body =
+                ex.getRequestBody().readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 16));
+        if (body.length > limit) {
+            throw new BodyTooLarge();
+        }
+        return body;
     }
 
     private static void send(HttpExchange ex, Response resp, boolean drop) throws IOException {

@@ -58,6 +58,37 @@ public final class QueryService {
 
     private static final Set<String> DIALECTS =
             new HashSet<>(Arrays.asList("hotsql", "duckdb", "postgres", "snowflake"));
+
+    /** The error code of a query refused by the sandbox (files, network, SQL text). */
+    public static final String SANDBOX_CODE = "SQL_NOT_ALLOWED";
+
+    /** Table / scalar functions refused up front: file, directory, network and SQL-text access. */
+    private static final Set<String> FORBIDDEN_FUNCTIONS =
+            new HashSet<>(
+                    Arrays.asList(
+                            "glob",
+                            "query",
+                            "query_table",
+                            "csv_scan",
+                            "json_scan",
+                            "getenv",
+                            "load_aws_credentials",
+                            "duckdb_secrets",
+                            "which_secret"));
+
+    private static final List<String> FORBIDDEN_PREFIXES =
+            Arrays.asList(
+                    "read_",
+                    "parquet_",
+                    "sniff_",
+                    "sqlite_",
+                    "postgres_",
+                    "mysql_",
+                    "iceberg_",
+                    "delta_",
+                    "httpfs",
+                    "s3_");
+
     private static final Pattern TABLE_MISSING =
             Pattern.compile("Table with name (\\S+?) does not exist");
 
@@ -202,9 +233,21 @@ public final class QueryService {
     private ObjectNode execute(String ws, QueryRunRecord run, Snapshot snap, String sql) {
         long start = System.nanoTime();
         String resultId = Ids.newId("rslt");
-        Path tmp = layout.tmpDir().resolve(resultId + ".parquet");
-        try (Connection c = engine.openIsolated()) {
+        // the query's own scratch directory: its spill files and its result, nothing else
+        Path scratch = layout.tmpDir().resolve("q-" + resultId);
+        Path tmp = scratch.resolve(resultId + ".parquet");
+        try {
+            Files.createDirectories(scratch);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (Connection c = engine.openIsolated(scratch)) {
             setUpCatalog(c, snap);
+            List<String> readable = new ArrayList<>();
+            for (List<FileRecord> f : snap.files) {
+                readable.addAll(engine.filePaths(f));
+            }
+            Engine.sandbox(c, readable, scratch);
             try {
                 Engine.exec(
                         c,
@@ -270,7 +313,7 @@ public final class QueryService {
             fail(run, e.getMessage());
             throw e;
         } finally {
-            DataLayout.deleteQuietly(tmp);
+            DataLayout.deleteTree(scratch);
         }
     }
 
@@ -555,14 +598,87 @@ public final class QueryService {
                 throw ApiException.badRequest(
                         "BAD_REQUEST", "exactly one SQL statement is allowed");
             }
+            checkSandboxed(n);
         } catch (SQLException e) {
             throw ApiException.badRequest("SQL_PARSE_ERROR", Engine.cleanMessage(e));
         }
     }
 
+    /**
+     * Refuses, before anything runs, what the sandbox would stop anyway, with a clear answer: table
+     * functions that read files, list directories, reach the network or run SQL text ({@code
+     * read_text}, {@code read_csv}, {@code glob}, {@code query}, …) and file names or URLs used as
+     * tables ({@code FROM '/etc/passwd'}). The parse tree is walked whole: subqueries and CTEs too.
+     */
+    static void checkSandboxed(JsonNode tree) {
+        List<JsonNode> stack = new ArrayList<>();
+        stack.add(tree);
+        while (!stack.isEmpty()) {
+            JsonNode n = stack.remove(stack.size() - 1);
+            if (n.isObject()) {
+                String type = n.path("type").asText("");
+                if (type.equals("FUNCTION") && n.has("function_name")) {
+                    String fn = n.path("function_name").asText("").toLowerCase(Locale.ROOT);
+                    if (forbiddenFunction(fn)) {
+                        throw ApiException.badRequest(
+                                SANDBOX_CODE,
+                                "function '"
+                                        + fn
+                                        + "' is not allowed: hotdata-local queries read only the"
+                                        + " database's tables (no files, network or SQL text)");
+                    }
+                }
+                if (type.equals("BASE_TABLE")) {
+                    String t = n.path("table_name").asText("");
+                    if (t.indexOf('/') >= 0
+                            || t.indexOf('\\') >= 0
+                            || t.indexOf('.') >= 0
+                            || t.indexOf(':') >= 0) {
+                        throw ApiException.badRequest(
+                                SANDBOX_CODE,
+                                "'"
+                                        + t
+                                        + "' is not a table: hotdata-local queries read only the"
+                                        + " database's tables, not files or URLs");
+                    }
+                }
+            }
+            if (n.isContainerNode()) {
+                n.forEach(stack::add);
+            }
+        }
+    }
+
+    private static boolean forbiddenFunction(String fn) {
+        if (FORBIDDEN_FUNCTIONS.contains(fn)) {
+            return true;
+        }
+        for (String p : FORBIDDEN_PREFIXES) {
+            if (fn.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A SQL error the sandbox raised ({@code Permission Error}, a locked setting) → 400. */
+    private static boolean sandboxError(String msg) {
+        return msg.startsWith("Permission Error")
+                || msg.contains("the configuration has been locked")
+                || msg.contains("disabled by configuration")
+                || msg.contains("disabled through configuration");
+    }
+
     /** DuckDB's "Table with name x does not exist" → the service's {@code table '…' not found}. */
     private static ApiException sqlError(SQLException e, Snapshot s, String sql) {
         String msg = Engine.cleanMessage(e);
+        if (sandboxError(msg)) {
+            return ApiException.badRequest(
+                    SANDBOX_CODE,
+                    "refused by hotdata-local's query sandbox (queries read only the database's"
+                            + " tables): "
+                            + msg);
+        }
         Matcher m = TABLE_MISSING.matcher(msg);
         if (m.find()) {
             String name = m.group(1);

@@ -271,16 +271,7 @@ public final class UploadService {
      * The storage {@code PUT} of a presigned URL; answers S3-like errors as {@link StorageError}.
      */
     public String put(String id, int part, long expires, String sig, byte[] body) {
-        if (sig == null
-                || !MessageDigest.isEqual(
-                        sign(id, part, expires).getBytes(StandardCharsets.UTF_8),
-                        sig.getBytes(StandardCharsets.UTF_8))) {
-            throw new StorageError(
-                    403, "SignatureDoesNotMatch", "The request signature does not match");
-        }
-        if (System.currentTimeMillis() > expires) {
-            throw new StorageError(403, "AccessDenied", "Request has expired");
-        }
+        verify(id, part, expires, sig);
         UploadRecord u = store.read(st -> st.uploads.get(id));
         if (u == null || !UploadRecord.CREATED.equals(u.status) || finalizing.contains(id)) {
             throw new StorageError(404, "NoSuchUpload", "The upload does not exist or is complete");
@@ -307,6 +298,40 @@ public final class UploadService {
                     return null;
                 });
         return etag;
+    }
+
+    /**
+     * Checks a presigned URL's signature and expiry (403 otherwise): the storage endpoint's
+     * authentication, done before the body is read.
+     */
+    public void verify(String id, int part, long expires, String sig) {
+        if (sig == null
+                || !MessageDigest.isEqual(
+                        sign(id, part, expires).getBytes(StandardCharsets.UTF_8),
+                        sig.getBytes(StandardCharsets.UTF_8))) {
+            throw new StorageError(
+                    403, "SignatureDoesNotMatch", "The request signature does not match");
+        }
+        if (System.currentTimeMillis() > expires) {
+            throw new StorageError(403, "AccessDenied", "Request has expired");
+        }
+    }
+
+    /**
+     * The largest body a PUT to the upload's presigned URL may carry: the single-upload limit for a
+     * single upload, the upload's part size for a multipart one (an unknown upload: the larger of
+     * the single-upload limit and the minimum part size; the PUT then answers 404).
+     */
+    public long maxPutBytes(String id) {
+        UploadRecord u = store.read(st -> st.uploads.get(id));
+        if (u == null) {
+            return Math.max(settings.singleUploadMaxBytes(), settings.minPartSize());
+        }
+        long max =
+                "single".equals(u.mode)
+                        ? settings.singleUploadMaxBytes()
+                        : Math.max(u.partSize, settings.minPartSize());
+        return Math.min(max, Integer.MAX_VALUE - 16);
     }
 
     // ---------------------------------------------------------------- claims by loads

@@ -49,6 +49,48 @@ class EngineTest {
     }
 
     @Test
+    void aSandboxedInstanceReadsOnlyItsPathsAndCannotUndoTheSandbox() throws Exception {
+        Path allowed = dir.resolve("allowed.parquet");
+        Path other = dir.resolve("other.parquet");
+        Path scratch = dir.resolve("scratch");
+        java.nio.file.Files.createDirectories(scratch);
+        try (Engine engine = new Engine(new DataLayout(dir), 1);
+                Connection c = engine.openIsolated(scratch)) {
+            Engine.exec(c, "COPY (SELECT 7 AS v) TO '" + allowed + "' (FORMAT parquet)");
+            Engine.exec(c, "COPY (SELECT 8 AS v) TO '" + other + "' (FORMAT parquet)");
+            Engine.exec(c, "CREATE VIEW t AS SELECT * FROM read_parquet('" + allowed + "')");
+            Engine.sandbox(c, java.util.List.of(allowed.toString()), scratch);
+
+            assertThat(Engine.scalarLong(c, "SELECT v FROM t")).isEqualTo(7);
+            Engine.exec(
+                    c,
+                    "COPY (SELECT * FROM t) TO '"
+                            + scratch.resolve("r.parquet")
+                            + "' (FORMAT parquet)");
+            for (String sql :
+                    new String[] {
+                        "SELECT * FROM read_parquet('" + other + "')",
+                        "SELECT * FROM read_text('/etc/passwd')",
+                        "SELECT * FROM read_blob('/proc/self/environ')",
+                        "SELECT * FROM '/etc/hosts'",
+                        "SELECT * FROM glob('/*')",
+                        "SELECT * FROM read_parquet('https://example.com/x.parquet')",
+                        "COPY (SELECT 1) TO '" + dir.resolve("out.csv") + "'",
+                        "SET enable_external_access=true",
+                        "RESET lock_configuration",
+                        "SET allowed_directories=['/']",
+                        "LOAD httpfs",
+                        "INSTALL httpfs"
+                    }) {
+                assertThatThrownBy(() -> Engine.exec(c, sql))
+                        .as(sql)
+                        .isInstanceOf(SQLException.class);
+            }
+        }
+        assertThat(java.nio.file.Files.exists(dir.resolve("out.csv"))).isFalse();
+    }
+
+    @Test
     void aClosedEngineOpensNothing() {
         Engine engine = new Engine(new DataLayout(dir), 1);
         engine.close();
