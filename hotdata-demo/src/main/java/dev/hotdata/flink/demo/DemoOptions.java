@@ -3,6 +3,7 @@ package dev.hotdata.flink.demo;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Command-line options of the demo. */
 public final class DemoOptions {
@@ -10,8 +11,10 @@ public final class DemoOptions {
     /** FRED's CSV download endpoint; {@code ?id=<SERIES>} is appended per series. */
     public static final String FRED_CSV_URL = "https://fred.stlouisfed.org/graph/fredgraph.csv";
 
+    private static final Pattern VALID_DATABASE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
     static final String USAGE =
-            "Usage: ./demo.sh [--download] [--local] [--data-dir DIR] [--serve]\n"
+            "Usage: ./demo.sh [--download] [--local] [--data-dir DIR] [--database NAME] [--serve]\n"
                     + "\n"
                     + "Loads nine FRED macro-economic series into Hotdata with a Flink SQL job:\n"
                     + "database example_macro, tables macro_indicators_raw and macro_wide.\n"
@@ -22,6 +25,8 @@ public final class DemoOptions {
                     + "                  and HOTDATA_WORKSPACE are set\n"
                     + "  --data-dir DIR  hotdata-local's data directory (default:\n"
                     + "                  <java.io.tmpdir>/hotdata-demo/hotdata-local)\n"
+                    + "  --database NAME the Hotdata database to write (default example_macro;\n"
+                    + "                  lower-case letters, digits and '_'); created when missing\n"
                     + "  --serve         keep the embedded hotdata-local running after the job,\n"
                     + "                  to query it; Ctrl-C stops it\n"
                     + "\n"
@@ -34,6 +39,7 @@ public final class DemoOptions {
     private boolean help;
     private Path dataDir;
     private String fredUrl = FRED_CSV_URL;
+    private String database = MacroPipeline.DATABASE;
 
     /** Defaults: the snapshot, the target chosen from the environment. */
     public DemoOptions() {}
@@ -62,6 +68,12 @@ public final class DemoOptions {
                         throw new IllegalArgumentException("--data-dir needs a directory");
                     }
                     options.dataDir = Paths.get(args.get(++i));
+                    break;
+                case "--database":
+                    if (i + 1 >= args.size()) {
+                        throw new IllegalArgumentException("--database needs a name");
+                    }
+                    options.database = validDatabase(args.get(++i));
                     break;
                 case "-h":
                 case "--help":
@@ -95,6 +107,32 @@ public final class DemoOptions {
         return dataDir != null
                 ? dataDir
                 : Paths.get(System.getProperty("java.io.tmpdir"), "hotdata-demo", "hotdata-local");
+    }
+
+    /** The Hotdata database the demo writes: {@code example_macro} unless {@code --database}. */
+    public String database() {
+        return database;
+    }
+
+    /** Sets {@link #database()}. */
+    public DemoOptions withDatabase(String database) {
+        this.database = validDatabase(database);
+        return this;
+    }
+
+    /**
+     * A name that works unquoted in the demo's SQL (Flink's and Hotdata's) and in the catalog's
+     * {@code hd.<database>.<table>} paths.
+     */
+    private static String validDatabase(String name) {
+        if (name == null || !VALID_DATABASE.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                    "--database '"
+                            + name
+                            + "' is not a valid name: use lower-case letters, digits and '_',"
+                            + " starting with a letter or '_' (at most 63 characters)");
+        }
+        return name;
     }
 
     /** FRED's CSV endpoint (tests point it elsewhere). */

@@ -152,7 +152,7 @@ public final class MacroDemo {
 
             out.println("Target:   " + target.description());
             try (HotdataClient client = new HotdataClient(target.clientConfig())) {
-                String databaseId = ensureDatabase(client);
+                String databaseId = ensureDatabase(client, options.database());
                 out.println();
 
                 TableEnvironment tEnv = MacroPipeline.createTableEnvironment();
@@ -177,7 +177,14 @@ public final class MacroDemo {
                                 .execute();
                 awaitJob(result, client, databaseId);
                 out.println();
-                return report(client, tEnv, databaseId, input, target, options.serve());
+                return report(
+                        client,
+                        tEnv,
+                        options.database(),
+                        databaseId,
+                        input,
+                        target,
+                        options.serve());
             }
         } finally {
             deleteRecursively(inputDir);
@@ -204,18 +211,19 @@ public final class MacroDemo {
     }
 
     /**
-     * The id of the database named {@link MacroPipeline#DATABASE}, created when missing. Resolved
-     * here, once, so both tables of the job address it by id.
+     * The id of the database named {@code database} ({@link MacroPipeline#DATABASE} unless {@code
+     * --database}), created when missing. Resolved here, once, so both tables of the job address it
+     * by id.
      */
-    private String ensureDatabase(HotdataClient client) throws HotdataException {
+    private String ensureDatabase(HotdataClient client, String database) throws HotdataException {
         List<DatabaseSummary> matches =
-                client.listAllDatabases(MacroPipeline.DATABASE).stream()
-                        .filter(db -> MacroPipeline.DATABASE.equals(db.name()))
+                client.listAllDatabases(database).stream()
+                        .filter(db -> database.equals(db.name()))
                         .collect(Collectors.toList());
         if (matches.size() > 1) {
             throw new IllegalStateException(
                     "Several Hotdata databases are named '"
-                            + MacroPipeline.DATABASE
+                            + database
                             + "' (ids: "
                             + matches.stream()
                                     .map(DatabaseSummary::id)
@@ -225,7 +233,7 @@ public final class MacroDemo {
         if (matches.size() == 1) {
             out.println(
                     "Database: "
-                            + MacroPipeline.DATABASE
+                            + database
                             + " (id "
                             + matches.get(0).id()
                             + ", exists: its tables are rewritten)");
@@ -234,7 +242,7 @@ public final class MacroDemo {
         DatabaseInfo created =
                 client.createDatabase(
                         CreateDatabaseRequest.builder()
-                                .name(MacroPipeline.DATABASE)
+                                .name(database)
                                 .schemas(
                                         Arrays.asList(
                                                 SchemaDeclaration.of(
@@ -244,7 +252,7 @@ public final class MacroDemo {
                                                         TableDeclaration.of(
                                                                 MacroPipeline.WIDE_TABLE))))
                                 .build());
-        out.println("Database: " + MacroPipeline.DATABASE + " (id " + created.id() + ", created)");
+        out.println("Database: " + database + " (id " + created.id() + ", created)");
         return created.id();
     }
 
@@ -308,6 +316,7 @@ public final class MacroDemo {
     private Summary report(
             HotdataClient client,
             TableEnvironment tEnv,
+            String database,
             String databaseId,
             FredInput input,
             DemoTarget target,
@@ -316,11 +325,7 @@ public final class MacroDemo {
         String raw = MacroPipeline.SCHEMA + "." + MacroPipeline.RAW_TABLE;
         String wide = MacroPipeline.SCHEMA + "." + MacroPipeline.WIDE_TABLE;
         out.println(
-                "Queried back from Hotdata (database "
-                        + MacroPipeline.DATABASE
-                        + ", id "
-                        + databaseId
-                        + "):");
+                "Queried back from Hotdata (database " + database + ", id " + databaseId + "):");
         out.println();
 
         Map<String, Long> rawCounts = new HashMap<>();
@@ -407,9 +412,9 @@ public final class MacroDemo {
                                 + ", 'api-key' = '"
                                 + apiKey.replace("'", "''")
                                 + "')");
-        String flinkRaw = "hd." + MacroPipeline.DATABASE + "." + MacroPipeline.RAW_TABLE;
-        String flinkWide = "hd." + MacroPipeline.DATABASE + "." + MacroPipeline.WIDE_TABLE;
-        printThroughCatalog(tEnv, "SHOW TABLES FROM hd." + MacroPipeline.DATABASE);
+        String flinkRaw = "hd." + database + "." + MacroPipeline.RAW_TABLE;
+        String flinkWide = "hd." + database + "." + MacroPipeline.WIDE_TABLE;
+        printThroughCatalog(tEnv, "SHOW TABLES FROM hd." + database);
         printThroughCatalog(
                 tEnv,
                 "SELECT series, `date`, `value` FROM "

@@ -54,6 +54,9 @@ class MacroDemoITCase {
 
     @BeforeAll
     static void readSnapshot() throws IOException {
+        if (!SNAPSHOT.isEmpty()) {
+            return; // MacroDemoLiveITCase reads it too
+        }
         for (String series : SERIES) {
             SNAPSHOT.put(series, readResource(series));
         }
@@ -82,11 +85,11 @@ class MacroDemoITCase {
     @Test
     void loadsBothTablesExactly(@TempDir Path dataDir) throws Exception {
         try (DemoTarget target = DemoTarget.embedded(dataDir)) {
-            String output = runDemo(target);
+            String output = runDemo(target, new DemoOptions());
 
             assertThat(output).contains("Row counts match the input.");
             assertThat(output).contains(String.format("%d", totalObservations()));
-            String databaseId = databaseId(target);
+            String databaseId = databaseId(target, MacroPipeline.DATABASE);
             assertRawTableEqualsSnapshot(target, databaseId);
             assertWideTableEqualsPivot(target, databaseId);
             assertCommitLogNamesBothTables(target, databaseId);
@@ -94,18 +97,19 @@ class MacroDemoITCase {
     }
 
     /**
-     * TEMPORARILY DISABLED: needs the connector's replace mode ({@code 'sink.write-mode' =
-     * 'replace'}) and {@link MacroPipeline#WRITE_MODE} flipped to {@code "replace"}; with today's
-     * {@code append} the second run doubles every row and this test fails, as it should.
+     * Write mode {@code replace}: a second run leaves exactly the second run's output. Into a
+     * database named with {@code --database}, which the first run creates.
      */
     @Test
     void runningTwiceLeavesTheSameContents(@TempDir Path dataDir) throws Exception {
+        DemoOptions options = new DemoOptions().withDatabase("macro_twice");
         try (DemoTarget target = DemoTarget.embedded(dataDir)) {
-            runDemo(target);
-            String second = runDemo(target);
+            String first = runDemo(target, options);
+            String second = runDemo(target, options);
 
+            assertThat(first).contains("Database: macro_twice (id ").contains(", created)");
             assertThat(second).contains("Row counts match the input.");
-            String databaseId = databaseId(target);
+            String databaseId = databaseId(target, "macro_twice");
             assertRawTableEqualsSnapshot(target, databaseId);
             assertWideTableEqualsPivot(target, databaseId);
         }
@@ -113,27 +117,27 @@ class MacroDemoITCase {
 
     // ---------------------------------------------------------------------------------------
 
-    private static String runDemo(DemoTarget target) throws Exception {
+    static String runDemo(DemoTarget target, DemoOptions options) throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(buffer, true, "UTF-8")) {
-            new MacroDemo(out).run(new DemoOptions(), target);
+            new MacroDemo(out).run(options, target);
         }
         return new String(buffer.toByteArray(), StandardCharsets.UTF_8);
     }
 
-    private static String databaseId(DemoTarget target) throws Exception {
+    static String databaseId(DemoTarget target, String name) throws Exception {
         try (HotdataClient client = new HotdataClient(target.clientConfig())) {
             List<String> ids = new ArrayList<>();
-            client.listAllDatabases("example_macro").stream()
-                    .filter(db -> db.name().equals("example_macro"))
+            client.listAllDatabases(name).stream()
+                    .filter(db -> db.name().equals(name))
                     .forEach(db -> ids.add(db.id()));
-            assertThat(ids).as("databases named example_macro").hasSize(1);
+            assertThat(ids).as("databases named %s", name).hasSize(1);
             return ids.get(0);
         }
     }
 
     /** Every (series, date, value) of the snapshot, nothing else, values exact. */
-    private static void assertRawTableEqualsSnapshot(DemoTarget target, String databaseId)
+    static void assertRawTableEqualsSnapshot(DemoTarget target, String databaseId)
             throws Exception {
         try (HotdataClient client = new HotdataClient(target.clientConfig())) {
             QueryResponse total =
@@ -172,8 +176,7 @@ class MacroDemoITCase {
      * One row per month from 1992-01 to the last month any series covers, each column the mean of
      * that series' observations in the month (NULL when it has none), computed here from the files.
      */
-    private static void assertWideTableEqualsPivot(DemoTarget target, String databaseId)
-            throws Exception {
+    static void assertWideTableEqualsPivot(DemoTarget target, String databaseId) throws Exception {
         Map<LocalDate, Map<String, List<Double>>> byMonth = new TreeMap<>();
         LocalDate last = WIDE_FROM;
         for (String series : SERIES) {
@@ -229,7 +232,7 @@ class MacroDemoITCase {
         }
     }
 
-    private static void assertCommitLogNamesBothTables(DemoTarget target, String databaseId)
+    static void assertCommitLogNamesBothTables(DemoTarget target, String databaseId)
             throws Exception {
         try (HotdataClient client = new HotdataClient(target.clientConfig())) {
             QueryResponse log =
@@ -246,7 +249,7 @@ class MacroDemoITCase {
         }
     }
 
-    private static long totalObservations() {
+    static long totalObservations() {
         return SNAPSHOT.values().stream().mapToLong(Map::size).sum();
     }
 
