@@ -1,6 +1,7 @@
 package dev.hotdata.local;
 
 import dev.hotdata.local.api.UploadReuse;
+import dev.hotdata.local.latency.LatencyProfile;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -9,7 +10,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Command line: {@code java -jar hotdata-local-*-runnable.jar --port P --data-dir D [--api-key K]
  * [--workspace W]... [--host 127.0.0.1] [--allow-host NAME]... [--upload-ttl 24h] [--upload-reuse
- * replay|conflict] [--failed-load-consumes-upload]}. Stops cleanly on SIGTERM / Ctrl-C.
+ * replay|conflict] [--failed-load-consumes-upload] [--latency-profile none|cloud] [--latency-scale
+ * 1.0] [--latency-seed N]}. Stops cleanly on SIGTERM / Ctrl-C.
  */
 public final class HotdataLocalMain {
     private HotdataLocalMain() {}
@@ -62,6 +64,15 @@ public final class HotdataLocalMain {
                     break;
                 case "--upload-ttl":
                     b.uploadTtl(parseDuration(v));
+                    break;
+                case "--latency-profile":
+                    b.latencyProfile(LatencyProfile.named(v));
+                    break;
+                case "--latency-scale":
+                    b.latencyScale(Double.parseDouble(v));
+                    break;
+                case "--latency-seed":
+                    b.latencySeed(Long.parseLong(v));
                     break;
                 case "--upload-reuse":
                     if (v.equalsIgnoreCase("replay")) {
@@ -131,6 +142,7 @@ public final class HotdataLocalMain {
                             + " (documented local default)");
         }
         System.out.println("  readings:       " + server.readings());
+        System.out.println("  latency:        " + server.latency());
         System.out.println(
                 "  export HOTDATA_API_URL="
                         + server.endpoint()
@@ -165,6 +177,14 @@ public final class HotdataLocalMain {
                 "usage: java -jar hotdata-local-runnable.jar --data-dir DIR [--port 0] "
                         + "[--host 127.0.0.1] [--allow-host NAME]... [--api-key KEY] [--workspace ID]... "
                         + "[--upload-ttl 24h] "
-                        + "[--upload-reuse replay|conflict] [--failed-load-consumes-upload]");
+                        + "[--upload-reuse replay|conflict] [--failed-load-consumes-upload] "
+                        + "[--latency-profile none|cloud] [--latency-scale 1.0] "
+                        + "[--latency-seed N]");
+        System.err.println();
+        System.err.println(
+                "--latency-profile cloud adds the live service's measured costs to each request"
+                        + " (lognormal draws from --latency-seed, times --latency-scale; see the"
+                        + " README, \"Latency profile\"):");
+        System.err.print(LatencyProfile.CLOUD.describe().replaceAll("(?m)^", "  "));
     }
 }

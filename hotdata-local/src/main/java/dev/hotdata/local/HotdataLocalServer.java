@@ -5,6 +5,8 @@ import dev.hotdata.local.api.ServerSettings;
 import dev.hotdata.local.api.UploadReuse;
 import dev.hotdata.local.fault.FaultInjector;
 import dev.hotdata.local.fault.RequestLog;
+import dev.hotdata.local.latency.Latency;
+import dev.hotdata.local.latency.LatencyProfile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,6 +85,7 @@ public final class HotdataLocalServer implements AutoCloseable {
                         b.maxUploadBytes,
                         b.inlineMaxBytes);
         this.readings = new ServerReadings(b.uploadReuse, b.failedLoadConsumesUpload);
+        settings.latency(new Latency(b.latencyProfile, b.latencyScale, b.latencySeed));
         this.faults = new FaultInjector(() -> core.locks(), settings);
     }
 
@@ -170,6 +173,14 @@ public final class HotdataLocalServer implements AutoCloseable {
      */
     public ServerReadings readings() {
         return readings;
+    }
+
+    /**
+     * The latency profile in force (none unless the builder or the command line chose one);
+     * switchable at run time, kept across restarts; records every delay it adds.
+     */
+    public Latency latency() {
+        return settings.latency();
     }
 
     /** The request log (kept across restarts). */
@@ -288,8 +299,36 @@ public final class HotdataLocalServer implements AutoCloseable {
         private UploadReuse uploadReuse = UploadReuse.REPLAY;
         private boolean failedLoadConsumesUpload;
         private final List<String> allowedHosts = new ArrayList<>();
+        private LatencyProfile latencyProfile = LatencyProfile.NONE;
+        private double latencyScale = 1.0;
+        private long latencySeed = Latency.DEFAULT_SEED;
 
         private Builder() {}
+
+        /**
+         * Adds the live service's request costs: {@link LatencyProfile#CLOUD} (an upload-and-load
+         * ~2.1 s, a query ~400 ms), or {@link LatencyProfile#NONE} (default), or a profile of your
+         * own. Changeable later via {@code latency()}.
+         */
+        public Builder latencyProfile(LatencyProfile profile) {
+            this.latencyProfile = Objects.requireNonNull(profile);
+            return this;
+        }
+
+        /** Multiplies every delay of the profile (e.g. 0.1 for fast tests); default 1. */
+        public Builder latencyScale(double scale) {
+            if (!(scale >= 0) || Double.isInfinite(scale)) {
+                throw new IllegalArgumentException("latency scale must be >= 0, not " + scale);
+            }
+            this.latencyScale = scale;
+            return this;
+        }
+
+        /** Seed of the latency draws (reproducible runs); default {@link Latency#DEFAULT_SEED}. */
+        public Builder latencySeed(long seed) {
+            this.latencySeed = seed;
+            return this;
+        }
 
         /**
          * Another host name clients may send in the {@code Host} header (with the server's port);

@@ -23,6 +23,8 @@ public final class ServerSettings {
             new java.util.concurrent.atomic.AtomicInteger();
     private volatile String endpoint;
     private volatile java.util.Set<String> allowedHosts = java.util.Collections.emptySet();
+    private volatile dev.hotdata.local.latency.Latency latency =
+            new dev.hotdata.local.latency.Latency();
 
     /** Test aging of uploads: {at millis, by millis} pairs (fault {@code ageUploads}). */
     private final java.util.List<long[]> uploadAging =
@@ -95,6 +97,15 @@ public final class ServerSettings {
 
     public void resultDelay(Duration d) {
         this.resultDelay = d;
+    }
+
+    /** The latency profile in force (none by default; kept across restarts). */
+    public dev.hotdata.local.latency.Latency latency() {
+        return latency;
+    }
+
+    public void latency(dev.hotdata.local.latency.Latency latency) {
+        this.latency = java.util.Objects.requireNonNull(latency);
     }
 
     public String endpoint() {

@@ -269,6 +269,24 @@ public final class HttpApi implements HttpHandler {
                     return Response.empty(204);
                 });
         route("GET", "/_local/requests", Route.Scope.CONTROL, this::requests);
+        route(
+                "POST",
+                "/_local/latency",
+                Route.Scope.CONTROL,
+                r -> {
+                    settings.latency().apply(r.json());
+                    return Response.json(200, settings.latency().toJson());
+                });
+        route(
+                "GET",
+                "/_local/latency",
+                Route.Scope.CONTROL,
+                r -> Response.json(200, settings.latency().toJson()));
+        route(
+                "DELETE",
+                "/_local/latency",
+                Route.Scope.CONTROL,
+                r -> Response.json(200, settings.latency().reset().toJson()));
         route("POST", "/_local/readings", Route.Scope.CONTROL, this::setReadings);
         route("GET", "/_local/readings", Route.Scope.CONTROL, r -> readingsJson());
         route(
@@ -327,6 +345,8 @@ public final class HttpApi implements HttpHandler {
             if (d.delayMillis > 0) {
                 Thread.sleep(d.delayMillis);
             }
+            // latency profile: before the work, on this request's thread, holding no lock
+            settings.latency().pauseRequest(method, path, body.length);
             if (d.fail != null) {
                 resp = injected(d.fail, path);
             } else {

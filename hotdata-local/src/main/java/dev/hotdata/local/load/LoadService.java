@@ -13,6 +13,7 @@ import dev.hotdata.local.engine.Engine;
 import dev.hotdata.local.fault.FaultInjector;
 import dev.hotdata.local.fault.FaultRule;
 import dev.hotdata.local.jobs.JobService;
+import dev.hotdata.local.latency.RequestClass;
 import dev.hotdata.local.store.ColumnRecord;
 import dev.hotdata.local.store.DataLayout;
 import dev.hotdata.local.store.DatabaseRecord;
@@ -279,6 +280,8 @@ public final class LoadService {
             locks.acquireOrConflict(p.databaseId);
         } catch (ApiException e) {
             releaseClaims(p);
+            // latency profile: the refusal's cost, holding nothing (the claim is given back)
+            pauseLatency(RequestClass.LOAD_LOCKED);
             throw e;
         }
         if (p.idempotencyId != null) {
@@ -357,6 +360,9 @@ public final class LoadService {
     private ObjectNode runLocked(Plan p) {
         boolean ok = false;
         try {
+            // latency profile: the part of a load that holds the write lock (the live service
+            // refuses a second writer with RESOURCE_LOCKED while a load runs)
+            pauseLatency(RequestClass.LOAD_APPLY);
             if (p.upload != null && !p.reapply) {
                 java.time.Duration hold = faults.takeDelayAfterClaim();
                 if (!hold.isZero()) {
@@ -397,6 +403,15 @@ public final class LoadService {
             if (!ok) {
                 releaseClaims(p);
             }
+        }
+    }
+
+    private void pauseLatency(RequestClass c) {
+        try {
+            settings.latency().pause(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted (server stopping)", e);
         }
     }
 
