@@ -83,6 +83,7 @@ public final class HotdataLocalServer implements AutoCloseable {
                         b.maxUploadBytes,
                         b.inlineMaxBytes);
         this.readings = new ServerReadings(b.uploadReuse, b.failedLoadConsumesUpload);
+        this.readings.initialDatabaseNameLookup(b.databaseNameLookup);
         this.faults = new FaultInjector(() -> core.locks(), settings);
     }
 
@@ -287,6 +288,7 @@ public final class HotdataLocalServer implements AutoCloseable {
         private long inlineMaxBytes = 2 * ServerSettings.MIB;
         private UploadReuse uploadReuse = UploadReuse.REPLAY;
         private boolean failedLoadConsumesUpload;
+        private boolean databaseNameLookup = true;
         private final List<String> allowedHosts = new ArrayList<>();
 
         private Builder() {}
@@ -386,6 +388,16 @@ public final class HotdataLocalServer implements AutoCloseable {
          */
         public Builder failedLoadConsumesUpload(boolean consumes) {
             this.failedLoadConsumesUpload = consumes;
+            return this;
+        }
+
+        /**
+         * Whether the server offers {@code if_not_exists} on database create and {@code GET
+         * /v1/databases/by-name} (default true; false = an older server). See {@link
+         * ServerReadings#databaseNameLookup()}.
+         */
+        public Builder databaseNameLookup(boolean offered) {
+            this.databaseNameLookup = offered;
             return this;
         }
 
