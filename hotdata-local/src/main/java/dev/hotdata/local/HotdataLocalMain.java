@@ -10,8 +10,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Command line: {@code java -jar hotdata-local-*-runnable.jar --port P --data-dir D [--api-key K]
  * [--workspace W]... [--host 127.0.0.1] [--allow-host NAME]... [--upload-ttl 24h] [--upload-reuse
- * replay|conflict] [--failed-load-consumes-upload] [--latency-profile none|cloud] [--latency-scale
- * 1.0] [--latency-seed N]}. Stops cleanly on SIGTERM / Ctrl-C.
+ * replay|conflict] [--failed-load-consumes-upload] [--no-database-name-lookup] [--latency-profile
+ * none|cloud] [--latency-scale 1.0] [--latency-seed N]}. Stops cleanly on SIGTERM / Ctrl-C.
  */
 public final class HotdataLocalMain {
     private HotdataLocalMain() {}
@@ -36,6 +36,10 @@ public final class HotdataLocalMain {
             }
             if (a.equals("--failed-load-consumes-upload")) {
                 b.failedLoadConsumesUpload(true);
+                continue;
+            }
+            if (a.equals("--no-database-name-lookup")) {
+                b.databaseNameLookup(false);
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -178,6 +182,7 @@ public final class HotdataLocalMain {
                         + "[--host 127.0.0.1] [--allow-host NAME]... [--api-key KEY] [--workspace ID]... "
                         + "[--upload-ttl 24h] "
                         + "[--upload-reuse replay|conflict] [--failed-load-consumes-upload] "
+                        + "[--no-database-name-lookup] "
                         + "[--latency-profile none|cloud] [--latency-scale 1.0] "
                         + "[--latency-seed N]");
         System.err.println();

@@ -86,6 +86,7 @@ public final class HotdataLocalServer implements AutoCloseable {
                         b.inlineMaxBytes);
         this.readings = new ServerReadings(b.uploadReuse, b.failedLoadConsumesUpload);
         settings.latency(new Latency(b.latencyProfile, b.latencyScale, b.latencySeed));
+        this.readings.initialDatabaseNameLookup(b.databaseNameLookup);
         this.faults = new FaultInjector(() -> core.locks(), settings);
     }
 
@@ -298,6 +299,7 @@ public final class HotdataLocalServer implements AutoCloseable {
         private long inlineMaxBytes = 2 * ServerSettings.MIB;
         private UploadReuse uploadReuse = UploadReuse.REPLAY;
         private boolean failedLoadConsumesUpload;
+        private boolean databaseNameLookup = true;
         private final List<String> allowedHosts = new ArrayList<>();
         private LatencyProfile latencyProfile = LatencyProfile.NONE;
         private double latencyScale = 1.0;
@@ -425,6 +427,16 @@ public final class HotdataLocalServer implements AutoCloseable {
          */
         public Builder failedLoadConsumesUpload(boolean consumes) {
             this.failedLoadConsumesUpload = consumes;
+            return this;
+        }
+
+        /**
+         * Whether the server offers {@code if_not_exists} on database create and {@code GET
+         * /v1/databases/by-name} (default true; false = an older server). See {@link
+         * ServerReadings#databaseNameLookup()}.
+         */
+        public Builder databaseNameLookup(boolean offered) {
+            this.databaseNameLookup = offered;
             return this;
         }
 

@@ -235,16 +235,71 @@ class LoadITCase {
                         up("SELECT * FROM (VALUES (1::BIGINT), (NULL)) t(id)"));
         assertThat(nul.status).isEqualTo(400);
         assertThat(nul.errorCode()).isEqualTo("NULL_KEY");
-        Api.Resp mismatch =
+        // a per-load key other than the table's is accepted, but its columns must exist
+        Api.Resp otherKey =
                 load(db, "keyed", "mode", "upsert", "key", arr("other"), "upload_id", u);
-        assertThat(mismatch.status).isEqualTo(400);
-        assertThat(mismatch.errorCode()).isEqualTo("KEY_MISMATCH");
+        assertThat(otherKey.status).isEqualTo(400);
+        assertThat(otherKey.errorCode()).isEqualTo("KEY_COLUMN_MISSING");
         Api.Resp missingCol =
                 load(db, "keyed", "mode", "upsert", "upload_id", up("SELECT 1 AS other"));
         assertThat(missingCol.status).isEqualTo(400);
         // a per-load key works on a table without a declared key
         assertThat(load(db, "nokey", "mode", "upsert", "key", arr("id"), "upload_id", u).status)
                 .isEqualTo(200);
+    }
+
+    /**
+     * A per-load {@code key} other than the table's is accepted and re-targets which rows that load
+     * matches (sdk-python {@code LoadManagedTableRequest.key}: "changing it re-targets which rows
+     * are matched"); the table's own key is unchanged for loads that omit it.
+     */
+    @Test
+    void aPerLoadKeyOtherThanTheTablesRetargetsTheMatch() {
+        String db = db();
+        assertThat(
+                        api.post(
+                                        "/v1/databases/" + db + "/schemas",
+                                        obj(
+                                                "name",
+                                                "public",
+                                                "tables",
+                                                arr(obj("name", "rt", "key", arr("a")))))
+                                .status)
+                .isEqualTo(201);
+        assertThat(
+                        load(
+                                        db,
+                                        "rt",
+                                        "mode",
+                                        "upsert",
+                                        "upload_id",
+                                        up(
+                                                "SELECT * FROM (VALUES (1::BIGINT, 1::BIGINT, 'x'),"
+                                                        + " (2, 1, 'y')) t(a, b, v)"))
+                                .status)
+                .isEqualTo(200);
+        // by [a, b]: (1, 2) matches nothing and is inserted, although a = 1 exists; (2, 1) is
+        // replaced. By [a] alone (1, 2) would have replaced (1, 1).
+        Api.Resp retargeted =
+                load(
+                        db,
+                        "rt",
+                        "mode",
+                        "upsert",
+                        "key",
+                        arr("a", "b"),
+                        "upload_id",
+                        up(
+                                "SELECT * FROM (VALUES (1::BIGINT, 2::BIGINT, 'z'), (2, 1, 'w')) t(a, b, v)"));
+        assertThat(retargeted.status).isEqualTo(200);
+        assertThat(retargeted.json.get("row_count").asLong()).isEqualTo(3);
+        assertThat(rows(db, "SELECT a, b, v FROM rt ORDER BY a, b"))
+                .isEqualTo("[[1,1,\"x\"],[1,2,\"z\"],[2,1,\"w\"]]");
+        // a load without a key still matches by the table's key [a]: both a = 1 rows go
+        Api.Resp byTableKey =
+                load(db, "rt", "mode", "delete", "upload_id", up("SELECT 1::BIGINT AS a"));
+        assertThat(byTableKey.status).isEqualTo(200);
+        assertThat(rows(db, "SELECT a, b, v FROM rt ORDER BY a, b")).isEqualTo("[[2,1,\"w\"]]");
     }
 
     @Test

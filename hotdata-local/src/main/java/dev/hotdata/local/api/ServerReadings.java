@@ -15,6 +15,8 @@ public final class ServerReadings {
     private final boolean initialFailedLoadConsumesUpload;
     private volatile UploadReuse uploadReuse;
     private volatile boolean failedLoadConsumesUpload;
+    private volatile boolean initialDatabaseNameLookup = true;
+    private volatile boolean databaseNameLookup = true;
 
     /** The built-in defaults: {@link UploadReuse#REPLAY}, failed loads do not consume. */
     public ServerReadings() {
@@ -53,12 +55,40 @@ public final class ServerReadings {
     }
 
     /**
+     * Whether the server offers the database name look-ups of sdk-rust 0.15 / newer sdk-python:
+     * {@code if_not_exists} on {@code POST /v1/databases} (200 + {@code created: false} for an
+     * existing name, 201 + {@code created: true} otherwise; {@code created} always sent) and {@code
+     * GET /v1/databases/by-name?name=}. Default true. False = an older server: {@code
+     * if_not_exists} is ignored (a database is created each time), {@code created} is not sent, and
+     * {@code by-name} is taken for a database id (404).
+     */
+    public boolean databaseNameLookup() {
+        return databaseNameLookup;
+    }
+
+    public ServerReadings databaseNameLookup(boolean offered) {
+        this.databaseNameLookup = offered;
+        return this;
+    }
+
+    /**
+     * Sets the {@link #databaseNameLookup()} reading and the value {@link #reset()} returns to (the
+     * builder's / command line's choice).
+     */
+    public ServerReadings initialDatabaseNameLookup(boolean offered) {
+        this.initialDatabaseNameLookup = offered;
+        this.databaseNameLookup = offered;
+        return this;
+    }
+
+    /**
      * Back to the defaults the server was built with ({@code REPLAY} / false unless the builder or
      * the command line chose otherwise).
      */
     public ServerReadings reset() {
         this.uploadReuse = initialUploadReuse;
         this.failedLoadConsumesUpload = initialFailedLoadConsumesUpload;
+        this.databaseNameLookup = initialDatabaseNameLookup;
         return this;
     }
 
@@ -68,6 +98,8 @@ public final class ServerReadings {
                 + uploadReuse
                 + ", failedLoadConsumesUpload="
                 + failedLoadConsumesUpload
+                + ", databaseNameLookup="
+                + databaseNameLookup
                 + "}";
     }
 }

@@ -56,6 +56,38 @@ public final class Catalog {
 
     /** {@code POST /v1/databases}. */
     public ObjectNode createDatabase(String ws, JsonNode body) {
+        return createDatabase(ws, body, false).body;
+    }
+
+    /** The answer to a database create: 201 created, or 200 with the existing one. */
+    public static final class Created {
+        public final int status;
+        public final ObjectNode body;
+
+        Created(int status, ObjectNode body) {
+            this.status = status;
+            this.body = body;
+        }
+    }
+
+    /**
+     * {@code POST /v1/databases}. With {@code getOrCreate} (the request's {@code if_not_exists}, on
+     * a server offering it) an existing database carrying the name is answered with 200 and {@code
+     * created: false}, nothing created; several carrying it → 409 {@code CONFLICT}. The name check
+     * and the creation are one state transaction, so racing creators make one database. {@code
+     * created} is sent only when {@code reportCreated} (a server that predates the field does not
+     * send it).
+     */
+    public Created createDatabase(String ws, JsonNode body, boolean getOrCreate) {
+        return createDatabase(ws, body, getOrCreate, getOrCreate);
+    }
+
+    /**
+     * As {@link #createDatabase(String, JsonNode, boolean)}, choosing whether to send {@code
+     * created}.
+     */
+    public Created createDatabase(
+            String ws, JsonNode body, boolean getOrCreate, boolean reportCreated) {
         String name = Json.optString(body, "name");
         if (name == null) {
             name = Json.optString(body, "description");
@@ -103,30 +135,138 @@ public final class Catalog {
         db.createdAt = Ids.now();
         db.expiresAt = expiresAt;
         db.schemas = schemas;
+        String wanted = name;
         return store.write(
                 st -> {
+                    if (getOrCreate && wanted != null) {
+                        List<DatabaseRecord> same = named(st, ws, wanted);
+                        if (same.size() > 1) {
+                            throw new ApiException(
+                                    409,
+                                    "CONFLICT",
+                                    same.size()
+                                            + " databases carry the name '"
+                                            + wanted
+                                            + "'; address one by id");
+                        }
+                        if (same.size() == 1) {
+                            ObjectNode out = createResponse(same.get(0));
+                            out.put("created", false);
+                            return new Created(200, out);
+                        }
+                    }
                     db.seq = ++st.seq;
                     st.databases.put(db.id, db);
+                    ObjectNode out = createResponse(db);
+                    if (reportCreated) {
+                        out.put("created", true);
+                    }
+                    return new Created(201, out);
+                });
+    }
+
+    private static ObjectNode createResponse(DatabaseRecord db) {
+        ObjectNode out = Json.obj();
+        out.put("id", db.id);
+        out.put("name", db.name);
+        out.put("default_catalog", db.defaultCatalog);
+        out.put("default_connection_id", db.connectionId);
+        out.put("default_schema", db.defaultSchema);
+        out.put("expires_at", db.expiresAt);
+        return out;
+    }
+
+    /**
+     * The databases of {@code ws} whose name is {@code name}, ignoring the case of unaccented Latin
+     * letters only (sdk-python {@code lookup_database_by_name}: "Matching ignores case for
+     * unaccented Latin letters and digits, and only for those"), oldest first.
+     */
+    private static List<DatabaseRecord> named(LocalState st, String ws, String name) {
+        String want = asciiLower(name);
+        List<DatabaseRecord> out = new ArrayList<>();
+        for (DatabaseRecord db : st.databases.values()) {
+            if (db.workspaceId.equals(ws) && db.name != null && asciiLower(db.name).equals(want)) {
+                out.add(db);
+            }
+        }
+        out.sort((a, b) -> Long.compare(a.seq, b.seq));
+        return out;
+    }
+
+    private static String asciiLower(String s) {
+        char[] c = s.toCharArray();
+        for (int i = 0; i < c.length; i++) {
+            if (c[i] >= 'A' && c[i] <= 'Z') {
+                c[i] = (char) (c[i] + ('a' - 'A'));
+            }
+        }
+        return new String(c);
+    }
+
+    /**
+     * {@code GET /v1/databases/by-name?name=}: the one database carrying the name (the detail shape
+     * of {@code GET /v1/databases/{id}}); 400 for an empty or over-long name, 404 when none has it,
+     * 409 {@code CONFLICT} when several do.
+     */
+    public ObjectNode lookupDatabaseByName(String ws, String name) {
+        if (name == null || name.isEmpty() || name.length() > 1024) {
+            throw ApiException.badRequest(
+                    "BAD_REQUEST", "the 'name' parameter must be 1 to 1024 characters");
+        }
+        return store.read(
+                st -> {
+                    List<DatabaseRecord> same = named(st, ws, name);
+                    if (same.isEmpty()) {
+                        throw ApiException.notFound(
+                                "NOT_FOUND", "no database has the name '" + name + "'");
+                    }
+                    if (same.size() > 1) {
+                        throw new ApiException(
+                                409,
+                                "CONFLICT",
+                                same.size()
+                                        + " databases carry the name '"
+                                        + name
+                                        + "'; address one by id");
+                    }
+                    return detail(same.get(0));
+                });
+    }
+
+    /** {@code GET /v1/databases/count?search}: {@code {"total": n}}. */
+    public ObjectNode countDatabases(String ws, String search) {
+        String needle = search == null ? null : search.toLowerCase(Locale.ROOT);
+        return store.read(
+                st -> {
+                    long n = 0;
+                    for (DatabaseRecord db : st.databases.values()) {
+                        if (db.workspaceId.equals(ws)
+                                && (needle == null
+                                        || (db.name != null
+                                                && db.name
+                                                        .toLowerCase(Locale.ROOT)
+                                                        .contains(needle)))) {
+                            n++;
+                        }
+                    }
                     ObjectNode out = Json.obj();
-                    out.put("id", db.id);
-                    out.put("name", db.name);
-                    out.put("default_catalog", db.defaultCatalog);
-                    out.put("default_connection_id", db.connectionId);
-                    out.put("default_schema", db.defaultSchema);
-                    out.put("expires_at", db.expiresAt);
+                    out.put("total", n);
                     return out;
                 });
+    }
+
+    private static ObjectNode detail(DatabaseRecord db) {
+        ObjectNode out = summary(db);
+        out.put("default_connection_id", db.connectionId);
+        out.set("attachments", Json.arr());
+        return out;
     }
 
     /** {@code GET /v1/databases/{id}}. */
     public ObjectNode getDatabase(String ws, String id) {
         return store.read(
                 st -> {
-                    DatabaseRecord db = database(st, ws, id);
-                    ObjectNode out = summary(db);
-                    out.put("default_connection_id", db.connectionId);
-                    out.set("attachments", Json.arr());
-                    return out;
+                    return detail(database(st, ws, id));
                 });
     }
 

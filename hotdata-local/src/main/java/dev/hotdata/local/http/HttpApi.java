@@ -74,7 +74,36 @@ public final class HttpApi implements HttpHandler {
                 "POST",
                 "/v1/databases",
                 api,
-                r -> Response.json(201, catalog.createDatabase(r.workspace, r.json())));
+                r -> {
+                    // an older server (reading databaseNameLookup off) knows neither
+                    // if_not_exists nor created: it creates, and answers 201 without the field
+                    boolean offered = readings.databaseNameLookup();
+                    JsonNode body = r.json();
+                    Catalog.Created c =
+                            catalog.createDatabase(
+                                    r.workspace,
+                                    body,
+                                    offered && body.path("if_not_exists").asBoolean(false),
+                                    offered);
+                    return Response.json(c.status, c.body);
+                });
+        route(
+                "GET",
+                "/v1/databases/count",
+                api,
+                r -> Response.json(200, catalog.countDatabases(r.workspace, r.query("search"))));
+        route(
+                "GET",
+                "/v1/databases/by-name",
+                api,
+                r ->
+                        Response.json(
+                                200,
+                                readings.databaseNameLookup()
+                                        ? catalog.lookupDatabaseByName(
+                                                r.workspace, r.query.get("name"))
+                                        // an older server routes the path to GET /databases/{id}
+                                        : catalog.getDatabase(r.workspace, "by-name")));
         route(
                 "GET",
                 "/v1/databases",
@@ -303,6 +332,41 @@ public final class HttpApi implements HttpHandler {
         routes.add(new Route(method, template, scope, h));
     }
 
+    /**
+     * The template that names {@code path}: of the templates matching it, the one with the most
+     * literal segments ({@code /v1/databases/count} rather than {@code /v1/databases/{id}}). Null
+     * when no route has the path.
+     */
+    private String templateFor(String path) {
+        Route best = null;
+        for (Route r : routes) {
+            if ((best == null || r.literalSegments > best.literalSegments)
+                    && r.pattern.matcher(path).matches()) {
+                best = r;
+            }
+        }
+        return best == null ? null : best.template;
+    }
+
+    private Route routeFor(String method, String template) {
+        for (Route r : routes) {
+            if (r.template.equals(template) && r.method.equals(method)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private String allowed(String template) {
+        List<String> methods = new ArrayList<>();
+        for (Route r : routes) {
+            if (r.template.equals(template) && !methods.contains(r.method)) {
+                methods.add(r.method);
+            }
+        }
+        return String.join(", ", methods);
+    }
+
     @Override
     public void handle(HttpExchange ex) throws IOException {
         String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
@@ -379,21 +443,16 @@ public final class HttpApi implements HttpHandler {
     private Response dispatch(
             String method, String path, String rawQuery, HttpExchange ex, byte[] body) {
         try {
-            Route match = null;
             List<String> params = new ArrayList<>();
-            boolean pathKnown = false;
-            for (Route r : routes) {
-                Matcher m = r.pattern.matcher(path);
-                if (!m.matches()) {
-                    continue;
-                }
-                pathKnown = true;
-                if (r.method.equals(method)) {
-                    match = r;
+            String template = templateFor(path);
+            boolean pathKnown = template != null;
+            Route match = pathKnown ? routeFor(method, template) : null;
+            if (match != null) {
+                Matcher m = match.pattern.matcher(path);
+                if (m.matches()) {
                     for (int i = 1; i <= m.groupCount(); i++) {
                         params.add(m.group(i));
                     }
-                    break;
                 }
             }
             Route.Scope scope =
@@ -412,11 +471,13 @@ public final class HttpApi implements HttpHandler {
                 authenticate(req, scope);
             }
             if (match == null) {
+                // no such route: the real server's router answers these itself, with an empty
+                // body (axum's default 404 / 405 in runtimedb's app_server; no error envelope),
+                // unlike "no such resource" on a route that exists (404 + {"error": ...})
                 if (pathKnown) {
-                    throw new ApiException(
-                            405, "METHOD_NOT_ALLOWED", method + " is not allowed on " + path);
+                    return Response.empty(405).header("Allow", allowed(template));
                 }
-                throw ApiException.notFound("NOT_FOUND", "no route for " + method + " " + path);
+                return Response.empty(404);
             }
             return match.handler.handle(req);
         } catch (ApiException e) {
@@ -450,11 +511,10 @@ public final class HttpApi implements HttpHandler {
                         null);
             }
             Route.Scope scope = Route.Scope.API;
-            for (Route r : routes) {
-                if (r.method.equals(method) && r.pattern.matcher(path).matches()) {
-                    scope = r.scope;
-                    break;
-                }
+            String template = templateFor(path);
+            Route route = template == null ? null : routeFor(method, template);
+            if (route != null) {
+                scope = route.scope;
             }
             if (path.startsWith("/_storage/")) {
                 scope = Route.Scope.STORAGE;
@@ -643,6 +703,7 @@ public final class HttpApi implements HttpHandler {
     }
 
     private static void send(HttpExchange ex, Response resp, boolean drop) throws IOException {
+        CanonicalHeaders.apply(ex.getResponseHeaders());
         if (resp.contentType != null) {
             ex.getResponseHeaders().set("Content-Type", resp.contentType);
         }
@@ -769,12 +830,18 @@ public final class HttpApi implements HttpHandler {
 
     /**
      * {@code POST /_local/readings}: {@code {"upload_reuse":"replay"|"conflict",
-     * "failed_load_consumes_upload":true|false}}, both optional; answers the readings now in force.
+     * "failed_load_consumes_upload":true|false, "database_name_lookup":true|false}}, each optional;
+     * answers the readings now in force.
      */
     private Response setReadings(Request r) {
         JsonNode b = r.json();
         JsonNode reuse = b.get("upload_reuse");
         JsonNode consumes = b.get("failed_load_consumes_upload");
+        JsonNode nameLookup = b.get("database_name_lookup");
+        if (nameLookup != null && !nameLookup.isNull() && !nameLookup.isBoolean()) {
+            throw ApiException.badRequest(
+                    "BAD_REQUEST", "database_name_lookup must be true or false");
+        }
         UploadReuse newReuse = null;
         if (reuse != null && !reuse.isNull()) {
             String v = reuse.asText("").toLowerCase(Locale.ROOT);
@@ -797,6 +864,9 @@ public final class HttpApi implements HttpHandler {
         if (consumes != null && consumes.isBoolean()) {
             readings.failedLoadConsumesUpload(consumes.booleanValue());
         }
+        if (nameLookup != null && nameLookup.isBoolean()) {
+            readings.databaseNameLookup(nameLookup.booleanValue());
+        }
         return readingsJson();
     }
 
@@ -804,6 +874,7 @@ public final class HttpApi implements HttpHandler {
         ObjectNode out = Json.obj();
         out.put("upload_reuse", readings.uploadReuse().name().toLowerCase(Locale.ROOT));
         out.put("failed_load_consumes_upload", readings.failedLoadConsumesUpload());
+        out.put("database_name_lookup", readings.databaseNameLookup());
         return Response.json(200, out);
     }
 

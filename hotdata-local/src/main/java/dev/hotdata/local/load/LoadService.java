@@ -212,11 +212,9 @@ public final class LoadService {
                                 + p.table
                                 + "' has no declared key and the load names none");
             }
-            if (p.req.key != null && declaredKey != null && !p.req.key.equals(declaredKey)) {
-                throw ApiException.badRequest(
-                        "KEY_MISMATCH",
-                        "load key " + p.req.key + " differs from the table's key " + declaredKey);
-            }
+            // a per-load key other than the table's is accepted and matches this load's rows by
+            // it ("changing it re-targets which rows are matched", LoadManagedTableRequest.key);
+            // the table's own key stays as it was
             p.key = p.req.key != null ? p.req.key : declaredKey;
         }
         if (p.req.resultId != null) {

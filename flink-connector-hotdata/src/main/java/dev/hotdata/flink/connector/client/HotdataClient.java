@@ -126,6 +126,10 @@ public class HotdataClient implements AutoCloseable {
 
     /**
      * {@code POST /v1/databases}. Not replayed after a failure that may have reached the server.
+     * With {@link CreateDatabaseRequest#ifNotExists()} a server that offers get-or-create answers
+     * 200 with the existing database ({@link DatabaseInfo#created()} {@code false}) and 409 when
+     * several carry the name; {@link DatabaseInfo#created()} {@code null} means the server does not
+     * offer it and created a database.
      */
     public DatabaseInfo createDatabase(CreateDatabaseRequest request) throws HotdataException {
         Objects.requireNonNull(request, "request");
@@ -186,18 +190,54 @@ public class HotdataClient implements AutoCloseable {
     }
 
     /**
-     * The database named exactly {@code name}, or {@code null} when there is none. Names are not
-     * unique in Hotdata, and the listing's search matches substrings case-insensitively, so this
-     * lists every candidate and keeps the exact matches.
+     * The database named {@code name}, or {@code null} when there is none. Names are not unique in
+     * Hotdata. Where the server offers it, this is {@code GET /v1/databases/by-name?name=} (404
+     * none, 409 several); otherwise, and whenever that answers 404, 405 or 400 (an older server
+     * takes {@code by-name} for a database id and answers 404 — indistinguishable by status and by
+     * attested code from "no database has that name", so a 404 is always confirmed by the listing),
+     * every candidate of the listing's substring search is listed and the exact matches kept.
+     *
+     * <p>Names match as the server's look-up matches them: ignoring the case of ASCII letters only
+     * ({@code Sales} is {@code sales}, {@code É} is not {@code é}).
      *
      * @throws HotdataAmbiguousNameException when several databases have that name
      */
     public DatabaseSummary findDatabaseByName(String name)
             throws HotdataException, HotdataAmbiguousNameException {
         Objects.requireNonNull(name, "name");
+        if (!name.isEmpty()) {
+            HttpUrl url =
+                    transport
+                            .api("databases")
+                            .addPathSegment("by-name")
+                            .addQueryParameter("name", name)
+                            .build();
+            try {
+                DatabaseSummary found =
+                        transport.parse(
+                                transport.send("GET", url, null, null, Safety.IDEMPOTENT, 200),
+                                DatabaseSummary.class);
+                // a server that answers 200 by some other route would name another database
+                if (found != null && found.name() != null && sameName(name, found.name())) {
+                    return found;
+                }
+            } catch (HotdataException e) {
+                int status = e.statusCode();
+                if (status != 404 && status != 405 && status != 400 && status != 409) {
+                    throw e;
+                }
+                // 409: several carry the name; the listing names them for the exception
+            }
+        }
+        return findDatabaseByNameInListing(name);
+    }
+
+    /** The list-and-match path of {@link #findDatabaseByName(String)}. */
+    private DatabaseSummary findDatabaseByNameInListing(String name)
+            throws HotdataException, HotdataAmbiguousNameException {
         List<DatabaseSummary> matches = new ArrayList<>();
         for (DatabaseSummary db : listAllDatabases(name)) {
-            if (name.equals(db.name())) {
+            if (db.name() != null && sameName(name, db.name())) {
                 matches.add(db);
             }
         }
@@ -205,6 +245,28 @@ public class HotdataClient implements AutoCloseable {
             throw new HotdataAmbiguousNameException(name, matches);
         }
         return matches.isEmpty() ? null : matches.get(0);
+    }
+
+    /**
+     * Whether two database names are the same name: equal but for the case of ASCII letters, as the
+     * server's look-up by name and {@code if_not_exists} compare them.
+     */
+    static boolean sameName(String a, String b) {
+        if (a.length() != b.length()) {
+            return false;
+        }
+        for (int i = 0; i < a.length(); i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y && asciiLower(x) != asciiLower(y)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char asciiLower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
     /** {@code DELETE /v1/databases/{id}} (drops its data). */

@@ -42,7 +42,6 @@ public final class HotdataErrorCodes {
     /** 400: key-based load mode on a table without a key (message contains "no declared key"). */
     public static final String NO_DECLARED_KEY = "NO_DECLARED_KEY";
 
-    public static final String KEY_MISMATCH = "KEY_MISMATCH";
     public static final String INCOMPATIBLE_SCHEMA = "INCOMPATIBLE_SCHEMA";
     public static final String DUPLICATE_KEY = "DUPLICATE_KEY";
     public static final String NULL_KEY = "NULL_KEY";

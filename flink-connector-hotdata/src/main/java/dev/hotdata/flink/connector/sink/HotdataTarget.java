@@ -173,20 +173,53 @@ final class HotdataTarget {
                             + name
                             + "' does not exist and creating missing databases is disabled.");
         }
-        LOG.info("Creating Hotdata database '{}'", name);
+        LOG.info("Creating Hotdata database '{}' (or finding it, if created meanwhile)", name);
         List<TableDeclaration> tables = new ArrayList<>();
         tables.add(table);
         for (String declared : config.declaredTables()) {
             tables.add(TableDeclaration.builder().name(declared).build());
         }
-        DatabaseInfo created =
-                client.createDatabase(
-                        CreateDatabaseRequest.builder()
-                                .name(name)
-                                .schemas(
-                                        Collections.singletonList(
-                                                new SchemaDeclaration(config.schema(), tables)))
-                                .build());
+        return createOrFind(
+                client,
+                CreateDatabaseRequest.builder()
+                        .name(name)
+                        .schemas(
+                                Collections.singletonList(
+                                        new SchemaDeclaration(config.schema(), tables)))
+                        .ifNotExists(true)
+                        .build());
+    }
+
+    /**
+     * Creates the database {@code request} names ({@code if_not_exists} set), or finds the one that
+     * exists. A server that offers get-or-create says which it did ({@code created} true or false)
+     * and makes one database however many creators race; a server that does not ({@code created}
+     * absent: it ignored {@code if_not_exists} and created one) is settled by listing: every
+     * creator keeps the earliest created database of the name and deletes its own if it lost.
+     */
+    static DatabaseInfo createOrFind(HotdataClient client, CreateDatabaseRequest request)
+            throws HotdataException, HotdataTargetException {
+        String name = request.name();
+        DatabaseInfo created;
+        try {
+            created = client.createDatabase(request);
+        } catch (HotdataException e) {
+            if (e.statusCode() == 409) {
+                // get-or-create found several databases of the name: name them
+                try {
+                    client.findDatabaseByName(name);
+                } catch (HotdataAmbiguousNameException ambiguous) {
+                    throw new HotdataTargetException(ambiguous.getMessage(), ambiguous);
+                }
+            }
+            throw e;
+        }
+        if (created.created() != null) {
+            if (!created.created()) {
+                LOG.info("Hotdata database '{}' exists already as {}", name, created.id());
+            }
+            return created;
+        }
         return settleConcurrentCreation(client, name, created);
     }
 

@@ -490,6 +490,25 @@ class HotdataClientRequestsTest extends MockHotdata {
         assertThat(r.getHeader("X-Database-Id")).isEqualTo("db_1");
     }
 
+    /**
+     * Header names are case-insensitive (RFC 9110 §5.1): a server that spells them oddly (the JDK
+     * server folds them to {@code X-total-row-count}) is read the same.
+     */
+    @Test
+    void responseHeadersAreReadWhateverTheirCasing() throws Exception {
+        server.enqueue(
+                json(
+                                200,
+                                "{\"result_id\":\"rslt_1\",\"status\":\"ready\",\"columns\":[\"a\"],\"nullable\":[true],"
+                                        + "\"rows\":[[\"x\"]],\"row_count\":1}")
+                        .setHeader("x-TOTAL-row-COUNT", "10"));
+        assertThat(client.getResult("db_1", "rslt_1", 0, 1).totalRowCount()).isEqualTo(10L);
+        server.enqueue(
+                json(202, "{\"status\":\"processing\",\"result_id\":\"rslt_1\"}")
+                        .setHeader("rETRY-aFTER", "4"));
+        assertThat(client.getResult("db_1", "rslt_1", 0, 0).retryAfterSeconds()).isEqualTo(4L);
+    }
+
     @Test
     void getResultReadyPendingAndFailed() throws Exception {
         server.enqueue(

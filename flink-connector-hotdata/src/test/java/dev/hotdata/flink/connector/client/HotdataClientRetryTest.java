@@ -66,6 +66,15 @@ class HotdataClientRetryTest extends MockHotdata {
     }
 
     @Test
+    void honoursRetryAfterSpelledInAnyCase() throws Exception {
+        server.enqueue(error(429, "OVERLOADED", "busy").setHeader("retry-AFTER", "6"));
+        server.enqueue(json(200, "{\"query_run_id\":\"q\",\"columns\":[],\"rows\":[]}"));
+        assertThat(client.query("db_1", "SELECT 1").queryRunId()).isEqualTo("q");
+        assertThat(clock.sleeps).hasSize(1);
+        assertThat(clock.sleeps.get(0)).isGreaterThanOrEqualTo(Duration.ofSeconds(6));
+    }
+
+    @Test
     void honoursRetryAfterWithTheRealClock() throws Exception {
         client.close();
         client = new HotdataClient(config().build(), HotdataClock.system());

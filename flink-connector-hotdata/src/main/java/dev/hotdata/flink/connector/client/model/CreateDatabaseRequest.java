@@ -10,6 +10,7 @@ public final class CreateDatabaseRequest {
     private String defaultSchema;
     private String expiresAt;
     private List<SchemaDeclaration> schemas;
+    private Boolean ifNotExists;
 
     private CreateDatabaseRequest() {}
 
@@ -19,6 +20,7 @@ public final class CreateDatabaseRequest {
         this.defaultSchema = b.defaultSchema;
         this.expiresAt = b.expiresAt;
         this.schemas = Lists.copyOrNull(b.schemas);
+        this.ifNotExists = b.ifNotExists;
     }
 
     public static Builder builder() {
@@ -27,6 +29,15 @@ public final class CreateDatabaseRequest {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * {@code if_not_exists}: get-or-create by {@link #name()} on a server that offers it (200 and
+     * {@link DatabaseInfo#created()} {@code false} for an existing name); an older server ignores
+     * it and creates. Null = not sent.
+     */
+    public Boolean ifNotExists() {
+        return ifNotExists;
     }
 
     public String defaultCatalog() {
@@ -67,8 +78,15 @@ public final class CreateDatabaseRequest {
         private String defaultSchema;
         private String expiresAt;
         private List<SchemaDeclaration> schemas;
+        private Boolean ifNotExists;
 
         private Builder() {}
+
+        /** Sends {@code if_not_exists}: see {@link CreateDatabaseRequest#ifNotExists()}. */
+        public Builder ifNotExists(boolean ifNotExists) {
+            this.ifNotExists = ifNotExists;
+            return this;
+        }
 
         /** Display label (not unique). */
         public Builder name(String name) {

@@ -17,8 +17,19 @@ public final class DatabaseInfo {
     private List<Attachment> attachments;
     private String createdAt;
     private String expiresAt;
+    private Boolean created;
 
     private DatabaseInfo() {}
+
+    /**
+     * Create only: {@code true} when this call created the database, {@code false} when {@code
+     * if_not_exists} found one already carrying the name; {@code null} when the server does not
+     * send the field (a deployment that predates it: it cannot say, and ignored {@code
+     * if_not_exists}).
+     */
+    public Boolean created() {
+        return created;
+    }
 
     public String id() {
         return id;
