@@ -137,6 +137,10 @@ class DatabaseNamesITCase {
         assertThat(first.json.has("created")).isFalse();
         assertThat(second.json.has("created")).isFalse();
         assertThat(second.json.get("id").asText()).isNotEqualTo(first.json.get("id").asText());
+        // creation times order creations even within one millisecond: the older server's
+        // creators settle on the earliest, which a later creation can never displace
+        assertThat(createdAt(second.json.get("id").asText()))
+                .isAfter(createdAt(first.json.get("id").asText()));
         // the path is taken for GET /v1/databases/{id}: no database has the id "by-name"
         Api.Resp lookup = byName("old-srv");
         assertThat(lookup.status).isEqualTo(404);
@@ -144,6 +148,12 @@ class DatabaseNamesITCase {
         HOTDATA.server().readings().reset();
         assertThat(HOTDATA.server().readings().databaseNameLookup()).isTrue();
         assertThat(byName("old-srv").status).isEqualTo(409);
+    }
+
+    private java.time.Instant createdAt(String databaseId) {
+        Api.Resp db = api.get("/v1/databases/" + databaseId);
+        assertThat(db.status).isEqualTo(200);
+        return java.time.Instant.parse(db.json.get("created_at").asText());
     }
 
     @Test

@@ -23,8 +23,23 @@ public final class Ids {
         return sb.toString();
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong LAST_MICROS =
+            new java.util.concurrent.atomic.AtomicLong();
+
     /** Current time as an RFC 3339 string (UTC, millisecond precision). */
     public static String now() {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    /**
+     * Current time as an RFC 3339 string with microseconds, strictly later than every earlier
+     * answer in this process: creation times that order creations (databases), so that "the
+     * earliest created" cannot be reversed by a later arrival within the same millisecond.
+     */
+    public static String strictlyIncreasingNow() {
+        Instant now = Instant.now();
+        long micros = now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        long taken = LAST_MICROS.accumulateAndGet(micros, (last, t) -> Math.max(last + 1, t));
+        return Instant.ofEpochSecond(taken / 1_000_000L, (taken % 1_000_000L) * 1_000L).toString();
     }
 }

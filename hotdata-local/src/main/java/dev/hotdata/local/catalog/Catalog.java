@@ -132,7 +132,7 @@ public final class Catalog {
         db.defaultCatalog = catalog;
         db.defaultSchema = defaultSchema;
         db.connectionId = Ids.newId("conn");
-        db.createdAt = Ids.now();
+        db.createdAt = Ids.strictlyIncreasingNow();
         db.expiresAt = expiresAt;
         db.schemas = schemas;
         String wanted = name;

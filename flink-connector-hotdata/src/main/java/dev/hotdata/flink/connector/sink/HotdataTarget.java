@@ -24,6 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -240,9 +243,7 @@ final class HotdataTarget {
                             .sorted(
                                     Comparator.comparing(
                                                     (DatabaseSummary db) ->
-                                                            db.createdAt() == null
-                                                                    ? ""
-                                                                    : db.createdAt())
+                                                            createdAt(db.createdAt()))
                                             .thenComparing(DatabaseSummary::id))
                             .collect(Collectors.toList());
         }
@@ -265,6 +266,22 @@ final class HotdataTarget {
                     e.getMessage());
         }
         return client.getDatabase(winner.id());
+    }
+
+    /**
+     * A creation time as an instant: RFC 3339 strings with different numbers of fraction digits do
+     * not sort as text ({@code ...:00Z} after {@code ...:00.5Z}). An absent or unreadable time
+     * sorts last, so a database whose age is unknown never wins over one whose age is known.
+     */
+    static Instant createdAt(String value) {
+        if (value == null) {
+            return Instant.MAX;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            return Instant.MAX;
+        }
     }
 
     private static void declareTable(

@@ -167,4 +167,19 @@ class HotdataDatabaseNamesITCase {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void creationTimesOrderAsInstantsNotAsText() {
+        // as text "...:00Z" sorts after "...:00.5Z"
+        assertThat(HotdataTarget.createdAt("2026-12-03T10:00:00Z"))
+                .isBefore(HotdataTarget.createdAt("2026-12-03T10:00:00.5Z"));
+        assertThat(HotdataTarget.createdAt("2026-12-03T10:00:00.000001Z"))
+                .isBefore(HotdataTarget.createdAt("2026-12-03T10:00:00.000002Z"));
+        assertThat(HotdataTarget.createdAt("2026-12-03T11:00:00+01:00"))
+                .isEqualTo(HotdataTarget.createdAt("2026-12-03T10:00:00Z"));
+        // unknown ages never win
+        assertThat(HotdataTarget.createdAt(null))
+                .isAfter(HotdataTarget.createdAt("9999-01-01T00:00:00Z"));
+        assertThat(HotdataTarget.createdAt("yesterday")).isEqualTo(java.time.Instant.MAX);
+    }
 }
