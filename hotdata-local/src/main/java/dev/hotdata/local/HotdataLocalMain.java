@@ -9,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Command line: {@code java -jar hotdata-local-*-runnable.jar --port P --data-dir D [--api-key K]
  * [--workspace W]... [--host 127.0.0.1] [--allow-host NAME]... [--upload-ttl 24h] [--upload-reuse
- * replay|conflict] [--failed-load-consumes-upload]}. Stops cleanly on SIGTERM / Ctrl-C.
+ * replay|conflict] [--failed-load-consumes-upload] [--listing-has-key]}. Stops cleanly on SIGTERM /
+ * Ctrl-C.
  */
 public final class HotdataLocalMain {
     private HotdataLocalMain() {}
@@ -34,6 +35,10 @@ public final class HotdataLocalMain {
             }
             if (a.equals("--failed-load-consumes-upload")) {
                 b.failedLoadConsumesUpload(true);
+                continue;
+            }
+            if (a.equals("--listing-has-key")) {
+                b.listingHasKey(true);
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -165,6 +170,7 @@ public final class HotdataLocalMain {
                 "usage: java -jar hotdata-local-runnable.jar --data-dir DIR [--port 0] "
                         + "[--host 127.0.0.1] [--allow-host NAME]... [--api-key KEY] [--workspace ID]... "
                         + "[--upload-ttl 24h] "
-                        + "[--upload-reuse replay|conflict] [--failed-load-consumes-upload]");
+                        + "[--upload-reuse replay|conflict] [--failed-load-consumes-upload] "
+                        + "[--listing-has-key]");
     }
 }

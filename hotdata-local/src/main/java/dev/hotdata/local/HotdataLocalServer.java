@@ -82,7 +82,8 @@ public final class HotdataLocalServer implements AutoCloseable {
                         b.singleUploadMaxBytes,
                         b.maxUploadBytes,
                         b.inlineMaxBytes);
-        this.readings = new ServerReadings(b.uploadReuse, b.failedLoadConsumesUpload);
+        this.readings =
+                new ServerReadings(b.uploadReuse, b.failedLoadConsumesUpload, b.listingHasKey);
         this.faults = new FaultInjector(() -> core.locks(), settings);
     }
 
@@ -287,6 +288,7 @@ public final class HotdataLocalServer implements AutoCloseable {
         private long inlineMaxBytes = 2 * ServerSettings.MIB;
         private UploadReuse uploadReuse = UploadReuse.REPLAY;
         private boolean failedLoadConsumesUpload;
+        private boolean listingHasKey;
         private final List<String> allowedHosts = new ArrayList<>();
 
         private Builder() {}
@@ -386,6 +388,16 @@ public final class HotdataLocalServer implements AutoCloseable {
          */
         public Builder failedLoadConsumesUpload(boolean consumes) {
             this.failedLoadConsumesUpload = consumes;
+            return this;
+        }
+
+        /**
+         * Whether the table listing ({@code GET /v1/information_schema}) reports each table's
+         * declared {@code key} (default false, as the public {@code TableInfo}). Changeable later
+         * via {@code readings()}.
+         */
+        public Builder listingHasKey(boolean hasKey) {
+            this.listingHasKey = hasKey;
             return this;
         }
 

@@ -749,12 +749,14 @@ public final class HttpApi implements HttpHandler {
 
     /**
      * {@code POST /_local/readings}: {@code {"upload_reuse":"replay"|"conflict",
-     * "failed_load_consumes_upload":true|false}}, both optional; answers the readings now in force.
+     * "failed_load_consumes_upload":true|false, "listing_has_key":true|false}}, all optional;
+     * answers the readings now in force.
      */
     private Response setReadings(Request r) {
         JsonNode b = r.json();
         JsonNode reuse = b.get("upload_reuse");
         JsonNode consumes = b.get("failed_load_consumes_upload");
+        JsonNode hasKey = b.get("listing_has_key");
         UploadReuse newReuse = null;
         if (reuse != null && !reuse.isNull()) {
             String v = reuse.asText("").toLowerCase(Locale.ROOT);
@@ -771,11 +773,17 @@ public final class HttpApi implements HttpHandler {
             throw ApiException.badRequest(
                     "BAD_REQUEST", "failed_load_consumes_upload must be true or false");
         }
+        if (hasKey != null && !hasKey.isNull() && !hasKey.isBoolean()) {
+            throw ApiException.badRequest("BAD_REQUEST", "listing_has_key must be true or false");
+        }
         if (newReuse != null) {
             readings.uploadReuse(newReuse);
         }
         if (consumes != null && consumes.isBoolean()) {
             readings.failedLoadConsumesUpload(consumes.booleanValue());
+        }
+        if (hasKey != null && hasKey.isBoolean()) {
+            readings.listingHasKey(hasKey.booleanValue());
         }
         return readingsJson();
     }
@@ -784,6 +792,7 @@ public final class HttpApi implements HttpHandler {
         ObjectNode out = Json.obj();
         out.put("upload_reuse", readings.uploadReuse().name().toLowerCase(Locale.ROOT));
         out.put("failed_load_consumes_upload", readings.failedLoadConsumesUpload());
+        out.put("listing_has_key", readings.listingHasKey());
         return Response.json(200, out);
     }
 
