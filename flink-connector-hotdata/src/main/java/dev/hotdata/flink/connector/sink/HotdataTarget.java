@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -103,8 +104,15 @@ final class HotdataTarget {
         }
         declareTable(client, config, database.id(), table);
         HotdataTarget target = new HotdataTarget(database.id(), database.defaultConnectionId());
-        if (!config.layout().partitionBy().isEmpty() || !config.layout().sortedBy().isEmpty()) {
+        boolean layout =
+                !config.layout().partitionBy().isEmpty() || !config.layout().sortedBy().isEmpty();
+        if (layout) {
             target.seedLayoutTable(client, config);
+        }
+        if (table.key() != null || layout) {
+            // the public table listing does not report keys: record it where the catalog reads
+            new HotdataTableRegistry(client, database.id(), config.schema())
+                    .ensure(HotdataTableRegistry.Entry.of(table), Instant.now());
         }
         return target;
     }
