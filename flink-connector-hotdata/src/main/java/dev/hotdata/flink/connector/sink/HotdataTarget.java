@@ -104,17 +104,23 @@ final class HotdataTarget {
         }
         declareTable(client, config, database.id(), table);
         HotdataTarget target = new HotdataTarget(database.id(), database.defaultConnectionId());
-        boolean layout =
-                !config.layout().partitionBy().isEmpty() || !config.layout().sortedBy().isEmpty();
-        if (layout) {
+        if (!config.layout().partitionBy().isEmpty() || !config.layout().sortedBy().isEmpty()) {
             target.seedLayoutTable(client, config);
         }
-        if (table.key() != null || layout) {
-            // the public table listing does not report keys: record it where the catalog reads
-            new HotdataTableRegistry(client, database.id(), config.schema())
+        return target;
+    }
+
+    /**
+     * Records the sink's table in {@link HotdataTableRegistry} when it declares a key or a layout:
+     * the public table listing does not report keys, and the catalog reads them there. A query,
+     * plus a load only when the record changed; called in the database's turn, as loads are.
+     */
+    void recordDeclaration(HotdataClient client, HotdataSinkConfig config) throws HotdataException {
+        TableDeclaration table = tableDeclaration(config);
+        if (table.key() != null || !table.partitionBy().isEmpty() || !table.sortedBy().isEmpty()) {
+            new HotdataTableRegistry(client, databaseId, config.schema())
                     .ensure(HotdataTableRegistry.Entry.of(table), Instant.now());
         }
-        return target;
     }
 
     /**
