@@ -10,8 +10,9 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Command line: {@code java -jar hotdata-local-*-runnable.jar --port P --data-dir D [--api-key K]
  * [--workspace W]... [--host 127.0.0.1] [--allow-host NAME]... [--upload-ttl 24h] [--upload-reuse
- * replay|conflict] [--failed-load-consumes-upload] [--no-database-name-lookup] [--latency-profile
- * none|cloud] [--latency-scale 1.0] [--latency-seed N]}. Stops cleanly on SIGTERM / Ctrl-C.
+ * replay|conflict] [--failed-load-consumes-upload] [--no-database-name-lookup] [--listing-has-key]
+ * [--latency-profile none|cloud] [--latency-scale 1.0] [--latency-seed N]}. Stops cleanly on
+ * SIGTERM / Ctrl-C.
  */
 public final class HotdataLocalMain {
     private HotdataLocalMain() {}
@@ -40,6 +41,8 @@ public final class HotdataLocalMain {
             }
             if (a.equals("--no-database-name-lookup")) {
                 b.databaseNameLookup(false);
+            if (a.equals("--listing-has-key")) {
+                b.listingHasKey(true);
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -182,7 +185,7 @@ public final class HotdataLocalMain {
                         + "[--host 127.0.0.1] [--allow-host NAME]... [--api-key KEY] [--workspace ID]... "
                         + "[--upload-ttl 24h] "
                         + "[--upload-reuse replay|conflict] [--failed-load-consumes-upload] "
-                        + "[--no-database-name-lookup] "
+                        + "[--no-database-name-lookup] [--listing-has-key] "
                         + "[--latency-profile none|cloud] [--latency-scale 1.0] "
                         + "[--latency-seed N]");
         System.err.println();

@@ -84,7 +84,8 @@ public final class HotdataLocalServer implements AutoCloseable {
                         b.singleUploadMaxBytes,
                         b.maxUploadBytes,
                         b.inlineMaxBytes);
-        this.readings = new ServerReadings(b.uploadReuse, b.failedLoadConsumesUpload);
+        this.readings =
+                new ServerReadings(b.uploadReuse, b.failedLoadConsumesUpload, b.listingHasKey);
         settings.latency(new Latency(b.latencyProfile, b.latencyScale, b.latencySeed));
         this.readings.initialDatabaseNameLookup(b.databaseNameLookup);
         this.faults = new FaultInjector(() -> core.locks(), settings);
@@ -300,6 +301,7 @@ public final class HotdataLocalServer implements AutoCloseable {
         private UploadReuse uploadReuse = UploadReuse.REPLAY;
         private boolean failedLoadConsumesUpload;
         private boolean databaseNameLookup = true;
+        private boolean listingHasKey;
         private final List<String> allowedHosts = new ArrayList<>();
         private LatencyProfile latencyProfile = LatencyProfile.NONE;
         private double latencyScale = 1.0;
@@ -437,6 +439,12 @@ public final class HotdataLocalServer implements AutoCloseable {
          */
         public Builder databaseNameLookup(boolean offered) {
             this.databaseNameLookup = offered;
+         * Whether the table listing ({@code GET /v1/information_schema}) reports each table's
+         * declared {@code key} (default false, as the public {@code TableInfo}). Changeable later
+         * via {@code readings()}.
+         */
+        public Builder listingHasKey(boolean hasKey) {
+            this.listingHasKey = hasKey;
             return this;
         }
 

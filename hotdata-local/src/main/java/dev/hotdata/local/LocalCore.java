@@ -92,7 +92,7 @@ final class LocalCore {
                         faults,
                         log,
                         catalog,
-                        new InformationSchema(store),
+                        new InformationSchema(store, readings),
                         uploads,
                         loads,
                         queries,

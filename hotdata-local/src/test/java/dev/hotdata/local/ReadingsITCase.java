@@ -370,6 +370,53 @@ class ReadingsITCase {
                 .isTrue();
     }
 
+    /** The first listed table of the database's schema {@code s}, with its columns. */
+    private JsonNode listedTable(JsonNode db) {
+        return api.get(
+                        "/v1/information_schema?connection_id="
+                                + db.get("default_connection_id").asText()
+                                + "&schema=s")
+                .json
+                .get("tables")
+                .get(0);
+    }
+
+    @Test
+    void theListingCarriesTheKeyOnlyUnderTheReading() {
+        JsonNode db = api.createDatabase();
+        String id = db.get("id").asText();
+        api.post("/v1/databases/" + id + "/schemas", obj("name", "s"));
+        assertThat(
+                        api.post(
+                                        "/v1/databases/" + id + "/schemas/s/tables",
+                                        obj("name", "keyed", "key", Api.arr("id")))
+                                .status)
+                .isEqualTo(201);
+
+        // default: the public TableInfo shape, no 'key' field at all
+        assertThat(readings().listingHasKey()).isFalse();
+        JsonNode plain = listedTable(db);
+        assertThat(plain.get("table").asText()).isEqualTo("keyed");
+        assertThat(plain.has("key")).isFalse();
+
+        readings().listingHasKey(true);
+        assertThat(listedTable(db).get("key")).hasSize(1);
+        assertThat(listedTable(db).get("key").get(0).asText()).isEqualTo("id");
+
+        Api.Resp off =
+                api.withWorkspace(null).post("/_local/readings", obj("listing_has_key", false));
+        assertThat(off.status).isEqualTo(200);
+        assertThat(off.json.get("listing_has_key").asBoolean()).isFalse();
+        assertThat(listedTable(db).has("key")).isFalse();
+        assertThat(api.post("/_local/readings", obj("listing_has_key", "yes")).status)
+                .isEqualTo(400);
+        assertThat(api.post("/_local/readings", obj("listing_has_key", true)).status)
+                .isEqualTo(200);
+        assertThat(api.get("/_local/readings").json.get("listing_has_key").asBoolean()).isTrue();
+        readings().reset();
+        assertThat(listedTable(db).has("key")).isFalse();
+    }
+
     @Test
     void readingsOnTheBuilderAndTheCommandLine() {
         HotdataLocalMain.Options o =
@@ -380,22 +427,29 @@ class ReadingsITCase {
                             "--upload-reuse",
                             "conflict",
                             "--failed-load-consumes-upload",
+                            "--listing-has-key",
                             "--port",
                             "0"
                         });
         try (HotdataLocalServer s = o.builder.dataDir(o.dataDir).build()) {
             assertThat(s.readings().uploadReuse()).isEqualTo(UploadReuse.CONFLICT);
             assertThat(s.readings().failedLoadConsumesUpload()).isTrue();
-            s.readings().uploadReuse(UploadReuse.REPLAY).failedLoadConsumesUpload(false);
+            assertThat(s.readings().listingHasKey()).isTrue();
+            s.readings()
+                    .uploadReuse(UploadReuse.REPLAY)
+                    .failedLoadConsumesUpload(false)
+                    .listingHasKey(false);
             s.readings().reset(); // back to what the command line chose
             assertThat(s.readings().uploadReuse()).isEqualTo(UploadReuse.CONFLICT);
             assertThat(s.readings().failedLoadConsumesUpload()).isTrue();
+            assertThat(s.readings().listingHasKey()).isTrue();
         }
         HotdataLocalMain.Options defaults =
                 HotdataLocalMain.parse(new String[] {"--data-dir", tmp.toString()});
         try (HotdataLocalServer s = defaults.builder.dataDir(defaults.dataDir).build()) {
             assertThat(s.readings().uploadReuse()).isEqualTo(UploadReuse.REPLAY);
             assertThat(s.readings().failedLoadConsumesUpload()).isFalse();
+            assertThat(s.readings().listingHasKey()).isFalse();
         }
         assertThatThrownBy(
                         () ->

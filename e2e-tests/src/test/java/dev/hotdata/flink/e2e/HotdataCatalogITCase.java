@@ -1,20 +1,29 @@
 package dev.hotdata.flink.e2e;
 
 import dev.hotdata.flink.connector.client.model.QueryRunInfo;
+import dev.hotdata.flink.connector.sink.HotdataTableRegistry;
 import dev.hotdata.local.HotdataLocalServer;
 import dev.hotdata.local.fault.RequestLogEntry;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.catalog.CatalogBaseTable;
+import org.apache.flink.table.catalog.ObjectPath;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -303,5 +312,161 @@ class HotdataCatalogITCase {
 
         assertThatThrownBy(() -> tEnv.executeSql("DROP TABLE hd.cat_ddl.created"))
                 .hasStackTraceContaining("keeps its name reserved forever");
+    }
+
+    // ------------------------------------------------------------------------------------
+    // keys: Hotdata's public listing has no 'key'; the catalog reads _flink_tables
+
+    /** Writes ids 0..9 with v 'a' through a sink table with PRIMARY KEY (id). */
+    private void writeKeyed(String database, String table) throws Exception {
+        tEnv.executeSql(
+                "CREATE TEMPORARY TABLE "
+                        + table
+                        + "_sink (id BIGINT NOT NULL, v STRING, PRIMARY KEY (id) NOT ENFORCED)"
+                        + " WITH ("
+                        + connection(database)
+                        + ", 'table' = '"
+                        + table
+                        + "')");
+        StringBuilder values = new StringBuilder();
+        for (int id = 0; id < 10; id++) {
+            values.append(id == 0 ? "" : ", ")
+                    .append("(CAST(")
+                    .append(id)
+                    .append(" AS BIGINT), 'a')");
+        }
+        tEnv.executeSql("INSERT INTO " + table + "_sink VALUES " + values).await();
+    }
+
+    private CatalogBaseTable catalogTable(String database, String table) throws Exception {
+        return tEnv.getCatalog("hd").get().getTable(new ObjectPath(database, table));
+    }
+
+    private List<String> primaryKey(String database, String table) throws Exception {
+        return catalogTable(database, table)
+                .getUnresolvedSchema()
+                .getPrimaryKey()
+                .map(Schema.UnresolvedPrimaryKey::getColumnNames)
+                .orElse(Collections.emptyList());
+    }
+
+    private List<String> rowsOf(String database, String table) throws Exception {
+        return collect("SELECT id, v FROM hd." + database + "." + table).stream()
+                .map(r -> r.getField(0) + "|" + r.getField(1))
+                .sorted()
+                .collect(Collectors.toList());
+    }
+
+    @ParameterizedTest(name = "listingHasKey={0}")
+    @ValueSource(booleans = {false, true})
+    void aKeyDeclaredByTheSinkIsThePrimaryKeyAndWritesThroughTheCatalogUpsert(boolean listingHasKey)
+            throws Exception {
+        E2E.server().readings().listingHasKey(listingHasKey);
+        String database = "cat_sinkkey_" + listingHasKey;
+        writeKeyed(database, "kv");
+
+        assertThat(primaryKey(database, "kv")).containsExactly("id");
+        assertThat(collect("DESCRIBE hd." + database + ".kv"))
+                .extracting(r -> r.getField(0) + " " + r.getField(1) + " " + r.getField(2))
+                .contains("id BIGINT false");
+
+        // an upsert, not an append: 10 rows stay 10 plus the one new key
+        tEnv.executeSql(
+                        "INSERT INTO hd."
+                                + database
+                                + ".kv VALUES (CAST(1 AS BIGINT), 'b'), (CAST(100 AS BIGINT), 'c')")
+                .await();
+        List<String> rows = rowsOf(database, "kv");
+        assertThat(rows).hasSize(11).contains("1|b", "100|c").doesNotContain("1|a");
+    }
+
+    @ParameterizedTest(name = "listingHasKey={0}")
+    @ValueSource(booleans = {false, true})
+    void aListedKeyWinsOverARecordedOne(boolean listingHasKey) throws Exception {
+        String database = "cat_keywins_" + listingHasKey;
+        writeKeyed(database, "kv"); // declared with key (id), recorded so
+        // another writer recorded (v) since: only a server that lists keys can overrule it
+        new HotdataTableRegistry(
+                        E2E.hotdata().client(), E2E.hotdata().databaseId(database), "public")
+                .record(
+                        new HotdataTableRegistry.Entry("kv", Arrays.asList("v"), null, null),
+                        Instant.now());
+        E2E.server().readings().listingHasKey(listingHasKey);
+        assertThat(primaryKey(database, "kv")).containsExactly(listingHasKey ? "id" : "v");
+    }
+
+    @Test
+    void theRegistryIsHiddenAndItsNameReserved() throws Exception {
+        writeKeyed("cat_hidden", "kv");
+        assertThat(collect("SHOW TABLES FROM hd.cat_hidden"))
+                .extracting(r -> (String) r.getField(0))
+                .contains("kv", "_flink_commits")
+                .doesNotContain(HotdataTableRegistry.TABLE);
+        assertThatThrownBy(
+                        () ->
+                                tEnv.executeSql(
+                                        "CREATE TABLE hd.cat_hidden._flink_tables (id BIGINT)"))
+                .hasStackTraceContaining("reserved");
+    }
+
+    @Test
+    void createTableRecordsTheKeyWhereTheListingHasNone() throws Exception {
+        assertThat(E2E.server().readings().listingHasKey()).isFalse();
+        writeOrders("cat_create_key", 1);
+        tEnv.executeSql(
+                "CREATE TABLE hd.cat_create_key.created (id BIGINT NOT NULL, v STRING,"
+                        + " PRIMARY KEY (id) NOT ENFORCED)");
+        assertThat(primaryKey("cat_create_key", "created")).containsExactly("id");
+        tEnv.executeSql(
+                        "INSERT INTO hd.cat_create_key.created VALUES (CAST(1 AS BIGINT), 'a'),"
+                                + " (CAST(2 AS BIGINT), 'b')")
+                .await();
+        tEnv.executeSql("INSERT INTO hd.cat_create_key.created VALUES (CAST(1 AS BIGINT), 'c')")
+                .await();
+        assertThat(rowsOf("cat_create_key", "created")).containsExactly("1|c", "2|b");
+    }
+
+    @Test
+    void alterTableAddsAKeyToATableAnotherToolCreated() throws Exception {
+        // written without a key (as by another tool): nothing recorded, writes append
+        tEnv.executeSql(
+                "CREATE TEMPORARY TABLE plain_sink (id BIGINT, v STRING) WITH ("
+                        + connection("cat_alter")
+                        + ", 'table' = 'plain')");
+        tEnv.executeSql(
+                        "INSERT INTO plain_sink VALUES (CAST(1 AS BIGINT), 'a'),"
+                                + " (CAST(2 AS BIGINT), 'a')")
+                .await();
+        assertThat(primaryKey("cat_alter", "plain")).isEmpty();
+
+        assertThatThrownBy(
+                        () ->
+                                tEnv.executeSql(
+                                        "ALTER TABLE hd.cat_alter.plain ADD PRIMARY KEY (nope)"
+                                                + " NOT ENFORCED"))
+                .hasStackTraceContaining("nope");
+        tEnv.executeSql("ALTER TABLE hd.cat_alter.plain ADD PRIMARY KEY (id) NOT ENFORCED");
+        assertThat(primaryKey("cat_alter", "plain")).containsExactly("id");
+        tEnv.executeSql("INSERT INTO hd.cat_alter.plain VALUES (CAST(1 AS BIGINT), 'b')").await();
+        assertThat(rowsOf("cat_alter", "plain")).containsExactly("1|b", "2|a");
+
+        tEnv.executeSql("ALTER TABLE hd.cat_alter.plain DROP PRIMARY KEY");
+        assertThat(primaryKey("cat_alter", "plain")).isEmpty();
+        tEnv.executeSql("INSERT INTO hd.cat_alter.plain VALUES (CAST(1 AS BIGINT), 'c')").await();
+        assertThat(rowsOf("cat_alter", "plain")).containsExactly("1|b", "1|c", "2|a");
+    }
+
+    @Test
+    void alterTableCannotOverruleAKeyTheServerReports() throws Exception {
+        writeKeyed("cat_alter_listed", "kv");
+        E2E.server().readings().listingHasKey(true);
+        assertThatThrownBy(
+                        () ->
+                                tEnv.executeSql(
+                                        "ALTER TABLE hd.cat_alter_listed.kv MODIFY PRIMARY KEY (v)"
+                                                + " NOT ENFORCED"))
+                .hasStackTraceContaining("cat_alter_listed.public.kv")
+                .hasStackTraceContaining("[id]");
+        assertThat(primaryKey("cat_alter_listed", "kv")).containsExactly("id");
     }
 }

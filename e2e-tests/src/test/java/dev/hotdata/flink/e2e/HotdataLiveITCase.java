@@ -248,6 +248,36 @@ class HotdataLiveITCase {
         assertThat(sums).containsExactly(500L, 500L * 501 / 2);
     }
 
+    /**
+     * The live listing has no table key: the catalog must find it in _flink_tables, and a write
+     * through the catalog must upsert (an append would leave 5 rows).
+     */
+    @Test
+    void theCatalogKeepsTheKeyAndWritesThroughItUpsert() throws Exception {
+        TableEnvironment batch =
+                TableEnvironment.create(EnvironmentSettings.newInstance().inBatchMode().build());
+        batch.executeSql(
+                "CREATE TABLE kv (id BIGINT NOT NULL, v STRING, PRIMARY KEY (id) NOT ENFORCED)"
+                        + " WITH ("
+                        + connection("catalog_key")
+                        + ")");
+        batch.executeSql("INSERT INTO kv VALUES (1, 'a'), (2, 'a'), (3, 'a')").await();
+        batch.executeSql(
+                "CREATE CATALOG hd WITH ('type' = 'hotdata', 'api-key' = '"
+                        + key
+                        + "', 'workspace-id' = '"
+                        + workspace
+                        + "'"
+                        + (url == null ? "" : ", 'endpoint' = '" + url + "'")
+                        + ")");
+        String table = "hd." + (PREFIX + "catalog_key").toLowerCase(Locale.ROOT) + ".kv";
+        batch.executeSql("INSERT INTO " + table + " VALUES (1, 'b'), (4, 'b')").await();
+        assertThat(aggregate("catalog_key", "SELECT count(*), sum(id) FROM kv"))
+                .containsExactly(4, 10);
+        assertThat(aggregate("catalog_key", "SELECT count(*) FROM kv WHERE v = 'b'"))
+                .containsExactly(2);
+    }
+
     /** Fails its task once, after the job has run for a while; passes ids through. */
     public static class FailOnce extends org.apache.flink.table.functions.ScalarFunction {
         static final AtomicBoolean armed = new AtomicBoolean();

@@ -7,28 +7,41 @@ import java.util.Objects;
  * client's tests can run under each. Thread-safe (volatile fields); kept across {@code restart()}.
  *
  * <p>Reached as {@code server.readings()}; also set on the builder, on the command line ({@code
- * --upload-reuse replay|conflict}, {@code --failed-load-consumes-upload}) and over HTTP ({@code
- * POST /_local/readings}).
+ * --upload-reuse replay|conflict}, {@code --failed-load-consumes-upload}, {@code
+ * --listing-has-key}) and over HTTP ({@code POST /_local/readings}).
  */
 public final class ServerReadings {
     private final UploadReuse initialUploadReuse;
     private final boolean initialFailedLoadConsumesUpload;
+    private final boolean initialListingHasKey;
     private volatile UploadReuse uploadReuse;
     private volatile boolean failedLoadConsumesUpload;
     private volatile boolean initialDatabaseNameLookup = true;
     private volatile boolean databaseNameLookup = true;
+    private volatile boolean listingHasKey;
 
-    /** The built-in defaults: {@link UploadReuse#REPLAY}, failed loads do not consume. */
+    /**
+     * The built-in defaults: {@link UploadReuse#REPLAY}, failed loads do not consume, the table
+     * listing has no {@code key}.
+     */
     public ServerReadings() {
-        this(UploadReuse.REPLAY, false);
+        this(UploadReuse.REPLAY, false, false);
+    }
+
+    /** Readings starting from the given values, the listing without {@code key}. */
+    public ServerReadings(UploadReuse uploadReuse, boolean failedLoadConsumesUpload) {
+        this(uploadReuse, failedLoadConsumesUpload, false);
     }
 
     /** Readings starting from (and {@link #reset() resetting to}) the given values. */
-    public ServerReadings(UploadReuse uploadReuse, boolean failedLoadConsumesUpload) {
+    public ServerReadings(
+            UploadReuse uploadReuse, boolean failedLoadConsumesUpload, boolean listingHasKey) {
         this.initialUploadReuse = Objects.requireNonNull(uploadReuse, "uploadReuse");
         this.initialFailedLoadConsumesUpload = failedLoadConsumesUpload;
+        this.initialListingHasKey = listingHasKey;
         this.uploadReuse = uploadReuse;
         this.failedLoadConsumesUpload = failedLoadConsumesUpload;
+        this.listingHasKey = listingHasKey;
     }
 
     /** What a re-sent, already consumed {@code upload_id} answers; default {@code REPLAY}. */
@@ -68,6 +81,15 @@ public final class ServerReadings {
 
     public ServerReadings databaseNameLookup(boolean offered) {
         this.databaseNameLookup = offered;
+     * Whether {@code GET /v1/information_schema} reports a table's declared {@code key}; default
+     * false: the public {@code TableInfo} has no such field (newer-evidence row 5).
+     */
+    public boolean listingHasKey() {
+        return listingHasKey;
+    }
+
+    public ServerReadings listingHasKey(boolean hasKey) {
+        this.listingHasKey = hasKey;
         return this;
     }
 
@@ -82,13 +104,14 @@ public final class ServerReadings {
     }
 
     /**
-     * Back to the defaults the server was built with ({@code REPLAY} / false unless the builder or
-     * the command line chose otherwise).
+     * Back to the defaults the server was built with ({@code REPLAY} / false / false / true unless
+     * the builder or the command line chose otherwise).
      */
     public ServerReadings reset() {
         this.uploadReuse = initialUploadReuse;
         this.failedLoadConsumesUpload = initialFailedLoadConsumesUpload;
         this.databaseNameLookup = initialDatabaseNameLookup;
+        this.listingHasKey = initialListingHasKey;
         return this;
     }
 
@@ -100,6 +123,8 @@ public final class ServerReadings {
                 + failedLoadConsumesUpload
                 + ", databaseNameLookup="
                 + databaseNameLookup
+                + ", listingHasKey="
+                + listingHasKey
                 + "}";
     }
 }

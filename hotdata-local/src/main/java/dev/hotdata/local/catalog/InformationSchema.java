@@ -2,6 +2,7 @@ package dev.hotdata.local.catalog;
 
 import dev.hotdata.local.api.ApiException;
 import dev.hotdata.local.api.Json;
+import dev.hotdata.local.api.ServerReadings;
 import dev.hotdata.local.engine.DuckType;
 import dev.hotdata.local.store.ColumnRecord;
 import dev.hotdata.local.store.DatabaseRecord;
@@ -22,9 +23,11 @@ import java.util.regex.Pattern;
 /** {@code GET /v1/information_schema}: tables (and columns) of a managed connection. */
 public final class InformationSchema {
     private final StateStore store;
+    private final ServerReadings readings;
 
-    public InformationSchema(StateStore store) {
+    public InformationSchema(StateStore store, ServerReadings readings) {
         this.store = store;
+        this.readings = readings;
     }
 
     public ObjectNode list(
@@ -65,7 +68,7 @@ public final class InformationSchema {
                                 if (t.deleted || (tp != null && !tp.matcher(t.name).matches())) {
                                     continue;
                                 }
-                                all.add(info(db, s, t, includeColumns));
+                                all.add(info(db, s, t, includeColumns, readings.listingHasKey()));
                             }
                         }
                     }
@@ -89,7 +92,11 @@ public final class InformationSchema {
     }
 
     private static ObjectNode info(
-            DatabaseRecord db, SchemaRecord s, TableRecord t, boolean includeColumns) {
+            DatabaseRecord db,
+            SchemaRecord s,
+            TableRecord t,
+            boolean includeColumns,
+            boolean withKey) {
         ObjectNode o = Json.obj();
         o.put("connection", db.defaultCatalog);
         o.put("schema", s.name);
@@ -115,7 +122,8 @@ public final class InformationSchema {
             ObjectNode e = sb.addObject();
             m.forEach(e::put);
         }
-        if (t.key != null) {
+        // the public TableInfo has no 'key' (newer-evidence row 5): only under the switch
+        if (withKey && t.key != null) {
             ArrayNode k = o.putArray("key");
             t.key.forEach(k::add);
         }

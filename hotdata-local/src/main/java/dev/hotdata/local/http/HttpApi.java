@@ -830,7 +830,8 @@ public final class HttpApi implements HttpHandler {
 
     /**
      * {@code POST /_local/readings}: {@code {"upload_reuse":"replay"|"conflict",
-     * "failed_load_consumes_upload":true|false, "database_name_lookup":true|false}}, each optional;
+     * "failed_load_consumes_upload":true|false, "database_name_lookup":true|false,
+     * "listing_has_key":true|false}}, each optional;
      * answers the readings now in force.
      */
     private Response setReadings(Request r) {
@@ -842,6 +843,7 @@ public final class HttpApi implements HttpHandler {
             throw ApiException.badRequest(
                     "BAD_REQUEST", "database_name_lookup must be true or false");
         }
+        JsonNode hasKey = b.get("listing_has_key");
         UploadReuse newReuse = null;
         if (reuse != null && !reuse.isNull()) {
             String v = reuse.asText("").toLowerCase(Locale.ROOT);
@@ -858,6 +860,9 @@ public final class HttpApi implements HttpHandler {
             throw ApiException.badRequest(
                     "BAD_REQUEST", "failed_load_consumes_upload must be true or false");
         }
+        if (hasKey != null && !hasKey.isNull() && !hasKey.isBoolean()) {
+            throw ApiException.badRequest("BAD_REQUEST", "listing_has_key must be true or false");
+        }
         if (newReuse != null) {
             readings.uploadReuse(newReuse);
         }
@@ -866,6 +871,8 @@ public final class HttpApi implements HttpHandler {
         }
         if (nameLookup != null && nameLookup.isBoolean()) {
             readings.databaseNameLookup(nameLookup.booleanValue());
+        if (hasKey != null && hasKey.isBoolean()) {
+            readings.listingHasKey(hasKey.booleanValue());
         }
         return readingsJson();
     }
@@ -875,6 +882,7 @@ public final class HttpApi implements HttpHandler {
         out.put("upload_reuse", readings.uploadReuse().name().toLowerCase(Locale.ROOT));
         out.put("failed_load_consumes_upload", readings.failedLoadConsumesUpload());
         out.put("database_name_lookup", readings.databaseNameLookup());
+        out.put("listing_has_key", readings.listingHasKey());
         return Response.json(200, out);
     }
 

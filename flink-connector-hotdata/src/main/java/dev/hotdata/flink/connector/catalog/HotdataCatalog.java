@@ -18,6 +18,7 @@ import dev.hotdata.flink.connector.client.model.TableInfo;
 import dev.hotdata.flink.connector.format.HotdataTypeSupport;
 import dev.hotdata.flink.connector.format.ParquetWriterOptions;
 import dev.hotdata.flink.connector.sink.HotdataEmptyUpload;
+import dev.hotdata.flink.connector.sink.HotdataTableRegistry;
 import dev.hotdata.flink.connector.source.HotdataTypeMapping;
 import dev.hotdata.flink.connector.table.HotdataConnectorOptions;
 
@@ -33,6 +34,7 @@ import org.apache.flink.table.catalog.CatalogPartitionSpec;
 import org.apache.flink.table.catalog.CatalogTable;
 import org.apache.flink.table.catalog.ObjectPath;
 import org.apache.flink.table.catalog.ResolvedCatalogTable;
+import org.apache.flink.table.catalog.TableChange;
 import org.apache.flink.table.catalog.exceptions.CatalogException;
 import org.apache.flink.table.catalog.exceptions.DatabaseNotExistException;
 import org.apache.flink.table.catalog.exceptions.FunctionNotExistException;
@@ -47,12 +49,15 @@ import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
 
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -61,15 +66,19 @@ import java.util.stream.Collectors;
  *
  * <p>Flink databases are Hotdata databases, by name when the name is unique in the workspace and by
  * id otherwise (both are accepted). Tables are those of one Hotdata schema ({@code public} unless
- * configured). Columns map back from Hotdata's Arrow types. A table's key, when the listing reports
- * it, becomes its PRIMARY KEY, so writes through the catalog upsert; without it they append.
+ * configured). Columns map back from Hotdata's Arrow types. A table's key becomes its PRIMARY KEY,
+ * so writes through the catalog upsert: the key the listing reports when the server sends one, else
+ * the key recorded in the schema's {@code _flink_tables} (by sinks, {@code CREATE TABLE} and {@code
+ * ALTER TABLE ... PRIMARY KEY}); Hotdata's public listing has no key. Without either, writes
+ * append.
  *
  * <p>An API key given to the catalog is not put into the tables' options: the catalog's table
  * factory adds it when a source or sink is planned, so {@code SHOW CREATE TABLE} never prints it.
  *
  * <p>{@code CREATE TABLE} declares the table in Hotdata (key from the PRIMARY KEY, partitioning
- * from PARTITIONED BY) and gives it its columns. {@code DROP TABLE} is refused: deleting a Hotdata
- * table reserves its name forever. Other changes are not supported.
+ * from PARTITIONED BY) and gives it its columns. {@code ALTER TABLE ... ADD / MODIFY / DROP PRIMARY
+ * KEY} records a key for a table that another tool created. {@code DROP TABLE} is refused: deleting
+ * a Hotdata table reserves its name forever. Other changes are not supported.
  */
 @PublicEvolving
 public class HotdataCatalog extends AbstractCatalog {
@@ -229,6 +238,7 @@ public class HotdataCatalog extends AbstractCatalog {
         return tables(db, null, false).stream()
                 .map(TableInfo::table)
                 .filter(t -> !t.startsWith("_flink_stage_"))
+                .filter(t -> !HotdataTableRegistry.isRegistry(t))
                 .sorted()
                 .collect(Collectors.toList());
     }
@@ -244,14 +254,17 @@ public class HotdataCatalog extends AbstractCatalog {
         DatabaseInfo db =
                 resolve(tablePath.getDatabaseName())
                         .orElseThrow(() -> new TableNotExistException(getName(), tablePath));
-        String name = tablePath.getObjectName();
-        TableInfo info =
-                tables(db, name, true).stream()
-                        .filter(t -> t.table().equalsIgnoreCase(name))
-                        .findFirst()
-                        .orElseThrow(() -> new TableNotExistException(getName(), tablePath));
+        TableInfo info = table(db, tablePath);
         Schema.Builder columns = Schema.newBuilder();
-        List<String> key = info.key() == null ? Collections.emptyList() : info.key();
+        HotdataTableRegistry.Entry recorded =
+                hasListedKey(info) ? null : recorded(db, info.table());
+        List<String> key =
+                hasListedKey(info)
+                        ? info.key()
+                        : recorded == null ? Collections.emptyList() : recorded.key();
+        if (!info.columns().isEmpty()) {
+            requireColumns(db, info, key, hasListedKey(info) ? "the server reports" : "recorded");
+        }
         if (info.columns() != null) {
             for (ColumnInfo column : info.columns()) {
                 DataType type = HotdataTypeMapping.toFlink(column.dataType());
@@ -262,7 +275,11 @@ public class HotdataCatalog extends AbstractCatalog {
             columns.primaryKey(key); // keyed writes through the catalog upsert
         }
         List<String> partitionKeys = new ArrayList<>();
-        for (PartitionKey partition : info.partitionBy()) {
+        List<PartitionKey> partitioning =
+                info.partitionBy().isEmpty() && recorded != null
+                        ? recorded.partitionBy()
+                        : info.partitionBy();
+        for (PartitionKey partition : partitioning) {
             if (PartitionKey.IDENTITY.equals(partition.transform())) {
                 partitionKeys.add(partition.column());
             }
@@ -278,6 +295,76 @@ public class HotdataCatalog extends AbstractCatalog {
                 .partitionKeys(partitionKeys)
                 .options(options)
                 .build();
+    }
+
+    private TableInfo table(DatabaseInfo db, ObjectPath tablePath) throws TableNotExistException {
+        String name = tablePath.getObjectName();
+        return tables(db, name, true).stream()
+                .filter(t -> t.table().equalsIgnoreCase(name))
+                .findFirst()
+                .orElseThrow(() -> new TableNotExistException(getName(), tablePath));
+    }
+
+    /**
+     * Whether the listing reports the table's key. Hotdata's public listing never does (no {@code
+     * key} in {@code TableInfo}); when a server does, its key is the one its keyed loads match by,
+     * so it wins over a recorded one.
+     */
+    private static boolean hasListedKey(TableInfo info) {
+        return info.key() != null && !info.key().isEmpty();
+    }
+
+    private HotdataTableRegistry registry(DatabaseInfo db) {
+        return new HotdataTableRegistry(client(), db.id(), schema);
+    }
+
+    /** What {@code _flink_tables} records for the table, or null (no row, no registry). */
+    private HotdataTableRegistry.Entry recorded(DatabaseInfo db, String table) {
+        Map<String, HotdataTableRegistry.Entry> entries = call(() -> registry(db).read(table));
+        if (entries != null) {
+            return entries.get(table.toLowerCase());
+        }
+        // refused: expected while no key was ever recorded, an error once the registry exists
+        boolean exists =
+                tables(db, HotdataTableRegistry.TABLE, false).stream()
+                        .anyMatch(t -> HotdataTableRegistry.isRegistry(t.table()));
+        if (exists) {
+            throw new CatalogException(
+                    "Could not read the key of Hotdata table "
+                            + describe(db, table)
+                            + " from "
+                            + describe(db, HotdataTableRegistry.TABLE)
+                            + ": the server refused the query.");
+        }
+        return null;
+    }
+
+    private void requireColumns(DatabaseInfo db, TableInfo info, List<String> key, String source) {
+        Set<String> names = new LinkedHashSet<>();
+        for (ColumnInfo column : info.columns()) {
+            names.add(column.name());
+        }
+        for (String column : key) {
+            if (!names.contains(column)) {
+                throw new CatalogException(
+                        "Hotdata table "
+                                + describe(db, info.table())
+                                + " has no column '"
+                                + column
+                                + "', which is in the key "
+                                + source
+                                + " for it "
+                                + key
+                                + "; its columns are "
+                                + names
+                                + ". Write the table once with a sink that declares the right"
+                                + " PRIMARY KEY to record it again.");
+            }
+        }
+    }
+
+    private String describe(DatabaseInfo db, String table) {
+        return db.name() + "." + schema + "." + table;
     }
 
     @Override
@@ -309,6 +396,12 @@ public class HotdataCatalog extends AbstractCatalog {
     @Override
     public void createTable(ObjectPath tablePath, CatalogBaseTable table, boolean ignoreIfExists)
             throws TableAlreadyExistException, DatabaseNotExistException, CatalogException {
+        if (HotdataTableRegistry.isRegistry(tablePath.getObjectName())) {
+            throw new CatalogException(
+                    "The table name "
+                            + tablePath.getFullName()
+                            + " is reserved for the table keys Flink records; choose another.");
+        }
         DatabaseInfo db = require(tablePath.getDatabaseName());
         if (tableExists(tablePath)) {
             if (ignoreIfExists) {
@@ -350,6 +443,14 @@ public class HotdataCatalog extends AbstractCatalog {
                                                     schema, Collections.singletonList(decl))));
         }
         loadEmptyFile(db.id(), decl.name(), rowType);
+        if (decl.key() != null || !decl.partitionBy().isEmpty()) {
+            // the public table listing does not report keys: record it where getTable reads it
+            call(
+                    () -> {
+                        registry(db).record(HotdataTableRegistry.Entry.of(decl), Instant.now());
+                        return null;
+                    });
+        }
     }
 
     private void loadEmptyFile(String databaseId, String table, RowType rowType) {
@@ -381,6 +482,104 @@ public class HotdataCatalog extends AbstractCatalog {
     public void alterTable(
             ObjectPath tablePath, CatalogBaseTable newTable, boolean ignoreIfNotExists) {
         throw unsupported("ALTER TABLE");
+    }
+
+    /**
+     * {@code ALTER TABLE ... ADD PRIMARY KEY (...) NOT ENFORCED} (also {@code MODIFY} and {@code
+     * DROP}) records the key in {@code _flink_tables}, for a table that another tool created:
+     * Hotdata cannot change a table's declared key, and its public listing does not report one.
+     * Refused when the server reports a different key. Other changes are not supported.
+     */
+    @Override
+    public void alterTable(
+            ObjectPath tablePath,
+            CatalogBaseTable newTable,
+            List<TableChange> tableChanges,
+            boolean ignoreIfNotExists)
+            throws TableNotExistException, CatalogException {
+        List<String> newKey = keyChange(tablePath, tableChanges);
+        Optional<DatabaseInfo> found = resolve(tablePath.getDatabaseName());
+        if (!found.isPresent()) {
+            if (ignoreIfNotExists) {
+                return;
+            }
+            throw new TableNotExistException(getName(), tablePath);
+        }
+        DatabaseInfo db = found.get();
+        TableInfo info;
+        try {
+            info = table(db, tablePath);
+        } catch (TableNotExistException e) {
+            if (ignoreIfNotExists) {
+                return;
+            }
+            throw e;
+        }
+        if (hasListedKey(info) && !info.key().equals(newKey)) {
+            throw new CatalogException(
+                    "Hotdata table "
+                            + describe(db, info.table())
+                            + " has the key "
+                            + info.key()
+                            + " on the server, which cannot be changed to "
+                            + newKey
+                            + ".");
+        }
+        requireColumns(db, info, newKey, "given");
+        HotdataTableRegistry.Entry current = recorded(db, info.table());
+        HotdataTableRegistry.Entry next =
+                current != null
+                        ? current.withKey(newKey)
+                        : new HotdataTableRegistry.Entry(
+                                info.table(), newKey, info.partitionBy(), info.sortedBy());
+        call(
+                () -> {
+                    registry(db).record(next, Instant.now());
+                    return null;
+                });
+    }
+
+    /** The key a list of changes leaves the table with; only key changes are supported. */
+    private List<String> keyChange(ObjectPath tablePath, List<TableChange> changes) {
+        List<String> key = null;
+        for (TableChange change : changes) {
+            if (change instanceof TableChange.AddUniqueConstraint) {
+                key = ((TableChange.AddUniqueConstraint) change).getConstraint().getColumns();
+            } else if (change instanceof TableChange.ModifyUniqueConstraint) {
+                key = ((TableChange.ModifyUniqueConstraint) change).getNewConstraint().getColumns();
+            } else if (change instanceof TableChange.DropConstraint) {
+                key = Collections.emptyList();
+            } else if (!isNullabilityOnly(change)) {
+                throw unsupported(
+                        "ALTER TABLE "
+                                + tablePath.getFullName()
+                                + " other than ADD / MODIFY / DROP PRIMARY KEY ("
+                                + change
+                                + ")");
+            }
+        }
+        if (key == null) {
+            throw unsupported(
+                    "ALTER TABLE "
+                            + tablePath.getFullName()
+                            + " other than ADD / MODIFY / DROP PRIMARY KEY");
+        }
+        return key;
+    }
+
+    /** A key column made NOT NULL, which Flink may send along with a new PRIMARY KEY. */
+    private static boolean isNullabilityOnly(TableChange change) {
+        if (!(change instanceof TableChange.ModifyColumn)) {
+            return false;
+        }
+        TableChange.ModifyColumn modify = (TableChange.ModifyColumn) change;
+        return modify.getNewPosition() == null
+                && modify.getOldColumn().getName().equals(modify.getNewColumn().getName())
+                && modify.getOldColumn()
+                        .getDataType()
+                        .getLogicalType()
+                        .copy(true)
+                        .equals(modify.getNewColumn().getDataType().getLogicalType().copy(true));
     }
 
     // ------------------------------------------------------------------------------------

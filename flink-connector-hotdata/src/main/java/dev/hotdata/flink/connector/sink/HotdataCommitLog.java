@@ -37,7 +37,8 @@ final class HotdataCommitLog {
     /** The mode of rows that record a refused load. */
     static final String FAILED = "failed";
 
-    private static final DateTimeFormatter TIMESTAMP =
+    /** TIMESTAMPTZ in inline CSV; shared with {@link HotdataTableRegistry}. */
+    static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'").withZone(ZoneOffset.UTC);
 
     private static final Map<String, String> COLUMNS = new LinkedHashMap<>();
@@ -193,7 +194,7 @@ final class HotdataCommitLog {
                     client.query(
                             databaseId, what + " FROM " + config.schema() + "." + TABLE + where);
         } catch (HotdataException e) {
-            if (!e.isTransient() && e.statusCode() >= 400 && e.statusCode() < 500) {
+            if (isMissingTable(e)) {
                 return null; // no log table (or column) yet: nothing is proven
             }
             throw e;
@@ -201,11 +202,21 @@ final class HotdataCommitLog {
         return response.rows();
     }
 
-    private static String quote(String value) {
+    /**
+     * Whether a refused query is what the server answers while a table the connector keeps (this
+     * log, {@link HotdataTableRegistry}) does not exist yet: a non-transient 4xx.
+     */
+    static boolean isMissingTable(HotdataException e) {
+        return !e.isTransient() && e.statusCode() >= 400 && e.statusCode() < 500;
+    }
+
+    /** A SQL string literal. */
+    static String quote(String value) {
         return "'" + value.replace("'", "''") + "'";
     }
 
-    private static String csvField(String value) {
+    /** A quoted inline-CSV field (an empty one reads as NULL). */
+    static String csvField(String value) {
         return "\"" + value.replace("\"", "\"\"") + "\"";
     }
 }

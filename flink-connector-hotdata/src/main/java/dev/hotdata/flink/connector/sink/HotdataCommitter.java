@@ -65,6 +65,10 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
 
     private HotdataTarget target;
     private HotdataCommitLog commitLog;
+
+    /** Whether this committer recorded its table's key and layout in _flink_tables. */
+    private boolean declarationRecorded;
+
     private HotdataPublisher publisher;
     private HotdataUploadLoader loader;
 
@@ -162,6 +166,10 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
                     committable.checkpointId());
         }
         try {
+            if (!declarationRecorded) {
+                target.recordDeclaration(client, config);
+                declarationRecorded = true;
+            }
             publish(committable);
         } finally {
             if (locked) {

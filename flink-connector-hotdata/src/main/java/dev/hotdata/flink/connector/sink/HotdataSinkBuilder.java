@@ -315,6 +315,12 @@ public class HotdataSinkBuilder<IN> {
                             + table
                             + "' is reserved for the sink's commit log; choose another.");
         }
+        if (HotdataTableRegistry.isRegistry(tableName)) {
+            throw new IllegalArgumentException(
+                    "The table name '"
+                            + table
+                            + "' is reserved for the table keys Flink records; choose another.");
+        }
 
         List<String> declared = new ArrayList<>();
         for (String name : declaredTables) {

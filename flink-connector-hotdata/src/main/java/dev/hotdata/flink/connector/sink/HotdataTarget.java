@@ -113,6 +113,19 @@ final class HotdataTarget {
     }
 
     /**
+     * Records the sink's table in {@link HotdataTableRegistry} when it declares a key or a layout:
+     * the public table listing does not report keys, and the catalog reads them there. A query,
+     * plus a load only when the record changed; called in the database's turn, as loads are.
+     */
+    void recordDeclaration(HotdataClient client, HotdataSinkConfig config) throws HotdataException {
+        TableDeclaration table = tableDeclaration(config);
+        if (table.key() != null || !table.partitionBy().isEmpty() || !table.sortedBy().isEmpty()) {
+            new HotdataTableRegistry(client, databaseId, config.schema())
+                    .ensure(HotdataTableRegistry.Entry.of(table), Instant.now());
+        }
+    }
+
+    /**
      * A table with a layout ({@code partition_by} / {@code sorted_by}) must receive a {@code
      * replace} as its first load, whatever the sink's write mode: a table that has no columns yet
      * (never loaded) gets a zero-row {@code replace} of the sink's columns. Safe to repeat: a

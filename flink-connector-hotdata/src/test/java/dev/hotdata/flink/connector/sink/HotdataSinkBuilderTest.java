@@ -81,6 +81,9 @@ class HotdataSinkBuilderTest {
                 .hasMessageContaining("'my-orders'");
         assertThatThrownBy(() -> builder().setTable("_flink_commits").build())
                 .hasMessageContaining("reserved");
+        assertThatThrownBy(() -> builder().setTable("_flink_tables").build())
+                .hasMessageContaining("'_flink_tables'")
+                .hasMessageContaining("reserved");
         assertThatThrownBy(() -> builder().setKeyColumns("missing").build())
                 .hasMessageContaining("'missing'");
         assertThatThrownBy(() -> builder().setWriteMode(HotdataWriteMode.INSERT_ONLY).build())
