@@ -41,6 +41,8 @@ public final class HotdataLocalMain {
             }
             if (a.equals("--no-database-name-lookup")) {
                 b.databaseNameLookup(false);
+                continue;
+            }
             if (a.equals("--listing-has-key")) {
                 b.listingHasKey(true);
                 continue;

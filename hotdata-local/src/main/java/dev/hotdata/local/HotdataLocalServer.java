@@ -439,6 +439,10 @@ public final class HotdataLocalServer implements AutoCloseable {
          */
         public Builder databaseNameLookup(boolean offered) {
             this.databaseNameLookup = offered;
+            return this;
+        }
+
+        /**
          * Whether the table listing ({@code GET /v1/information_schema}) reports each table's
          * declared {@code key} (default false, as the public {@code TableInfo}). Changeable later
          * via {@code readings()}.

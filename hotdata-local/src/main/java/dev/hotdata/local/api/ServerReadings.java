@@ -81,6 +81,10 @@ public final class ServerReadings {
 
     public ServerReadings databaseNameLookup(boolean offered) {
         this.databaseNameLookup = offered;
+        return this;
+    }
+
+    /**
      * Whether {@code GET /v1/information_schema} reports a table's declared {@code key}; default
      * false: the public {@code TableInfo} has no such field (newer-evidence row 5).
      */

@@ -831,8 +831,7 @@ public final class HttpApi implements HttpHandler {
     /**
      * {@code POST /_local/readings}: {@code {"upload_reuse":"replay"|"conflict",
      * "failed_load_consumes_upload":true|false, "database_name_lookup":true|false,
-     * "listing_has_key":true|false}}, each optional;
-     * answers the readings now in force.
+     * "listing_has_key":true|false}}, each optional; answers the readings now in force.
      */
     private Response setReadings(Request r) {
         JsonNode b = r.json();
@@ -871,6 +870,7 @@ public final class HttpApi implements HttpHandler {
         }
         if (nameLookup != null && nameLookup.isBoolean()) {
             readings.databaseNameLookup(nameLookup.booleanValue());
+        }
         if (hasKey != null && hasKey.isBoolean()) {
             readings.listingHasKey(hasKey.booleanValue());
         }
