@@ -1,7 +1,9 @@
 /**
  * RowData → Parquet for the Hotdata sink: the type mapping ({@link
  * dev.hotdata.flink.connector.format.HotdataTypeSupport}), writer options and a writer of local
- * Parquet files ({@link dev.hotdata.flink.connector.format.HotdataParquetWriterFactory}).
+ * Parquet files ({@link dev.hotdata.flink.connector.format.HotdataParquetWriterFactory}), and an
+ * assembler of several such files into one by copying their row groups ({@link
+ * dev.hotdata.flink.connector.format.HotdataParquetAssembler}).
  *
  * <h2>Why not flink-parquet's {@code ParquetRowDataBuilder}</h2>
  *
