@@ -149,8 +149,8 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
         ensureTarget();
         ReentrantLock lock =
                 HotdataDatabaseLocks.of(
-                        config.clientConfig().endpoint(),
-                        config.clientConfig().workspaceId(),
+                        client.config().endpoint(),
+                        client.config().workspaceId(),
                         target.databaseId());
         boolean locked = lock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS);
         if (!locked) {
