@@ -71,7 +71,8 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
     public HotdataCommitter(HotdataSinkConfig config, CommitterInitContext context) {
         this(
                 config,
-                new HotdataClient(config.clientConfig()),
+                HotdataConnectionCheck.connect(
+                        config, context.getRestoredCheckpointId().isPresent()),
                 context.getJobInfo().getJobId().toString(),
                 context.getRestoredCheckpointId().orElse(-1L),
                 context.metricGroup(),

@@ -29,10 +29,11 @@ final class HotdataConnectionCheck {
     private HotdataConnectionCheck() {}
 
     /**
-     * A client for the sink's connection; what the sink was not given (the API key, workspace,
-     * endpoint) is read from the environment of this process, the TaskManager's.
+     * A client for the sink's connection (for a writer or committer); what the sink was not given
+     * (the API key, workspace, endpoint) is read from the environment of this process, the
+     * TaskManager's.
      *
-     * @param restored whether the writer starts from a checkpoint or savepoint
+     * @param restored whether the writer or committer starts from a checkpoint or savepoint
      * @throws SuppressRestartsException on a fresh start when the key or workspace is neither
      *     configured nor in this process's environment (an {@link IllegalStateException} after a
      *     restore, so that the restart strategy keeps the job)
