@@ -146,7 +146,16 @@ class HotdataClusterCredentialsITCase {
                                             .contains("'api-key'")
                                             .contains(HotdataClientConfig.ENV_API_KEY)
                                             .contains("TaskManager")
+                                            .contains("SuppressRestartsException")
                                             .doesNotContain(apiKey));
+            // a configuration error on a fresh start: failed at once, not after 30 restarts
+            assertThat(
+                            cluster.getOrNull("/jobs/" + job.getJobID() + "/exceptions")
+                                    .path("exceptionHistory")
+                                    .path("entries")
+                                    .size())
+                    .as("failures in the job's exception history")
+                    .isEqualTo(1);
         }
         assertThat(ReliabilityChecks.databaseIds(client, db)).as("databases written").isEmpty();
     }
