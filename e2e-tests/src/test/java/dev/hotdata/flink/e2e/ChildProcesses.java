@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,12 +48,29 @@ final class ChildProcesses {
 
     /** Starts a JVM whose stdout and stderr go to {@code output}. */
     static Process start(List<String> command, Path output) throws IOException {
+        return start(command, output, Collections.emptyMap());
+    }
+
+    /**
+     * Starts a JVM whose stdout and stderr go to {@code output}, with {@code environment} added to
+     * the environment it inherits (a null value removes the variable).
+     */
+    static Process start(List<String> command, Path output, Map<String, String> environment)
+            throws IOException {
         Files.createDirectories(output.getParent());
-        Process process =
+        ProcessBuilder builder =
                 new ProcessBuilder(command)
                         .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-                        .start();
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        environment.forEach(
+                (name, value) -> {
+                    if (value == null) {
+                        builder.environment().remove(name);
+                    } else {
+                        builder.environment().put(name, value);
+                    }
+                });
+        Process process = builder.start();
         ALIVE.add(process);
         return process;
     }

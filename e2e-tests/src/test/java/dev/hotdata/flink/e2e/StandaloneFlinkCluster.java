@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Set;
  */
 final class StandaloneFlinkCluster implements AutoCloseable {
 
+    private final Map<String, String> environment;
     private final Path workDir;
     private final Path confDir;
     private final Path logDir;
@@ -44,6 +46,16 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     private int jobManagerStarts;
 
     StandaloneFlinkCluster(Path workDir, int slotsPerTaskManager) throws IOException {
+        this(workDir, slotsPerTaskManager, Collections.emptyMap());
+    }
+
+    /**
+     * A cluster whose JobManager and TaskManager processes have {@code environment} added to the
+     * environment they inherit, as {@code containerized.*.env.*} or a pod spec would set it.
+     */
+    StandaloneFlinkCluster(Path workDir, int slotsPerTaskManager, Map<String, String> environment)
+            throws IOException {
+        this.environment = new LinkedHashMap<>(environment);
         this.workDir = workDir;
         this.confDir = Files.createDirectories(workDir.resolve("conf"));
         this.logDir = Files.createDirectories(workDir.resolve("logs"));
@@ -90,7 +102,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                         logDir.resolve(
                                 jobManagerStarts == 1
                                         ? "jobmanager.out"
-                                        : "jobmanager-" + jobManagerStarts + ".out"));
+                                        : "jobmanager-" + jobManagerStarts + ".out"),
+                        environment);
     }
 
     /** {@code kill -9} of the JobManager JVM; returns whether it is gone. */
@@ -108,7 +121,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         command.add("-Dtaskmanager.resource-id=" + name);
         command.add("-Dio.tmp.dirs=" + Files.createDirectories(workDir.resolve("tmp-" + name)));
         Path output = logDir.resolve(name + ".out");
-        taskManagers.add(ChildProcesses.start(command, output));
+        taskManagers.add(ChildProcesses.start(command, output, environment));
         taskManagerOutputs.add(output);
         return index;
     }

@@ -117,7 +117,13 @@ public class HotdataCatalog extends AbstractCatalog {
 
     @Override
     public void open() throws CatalogException {
-        client = new HotdataClient(clientConfig);
+        try {
+            // the catalog connects from the process that uses it: it reads that environment
+            client = new HotdataClient(clientConfig);
+        } catch (IllegalStateException e) {
+            throw new CatalogException(
+                    "Cannot open the Hotdata catalog " + getName() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

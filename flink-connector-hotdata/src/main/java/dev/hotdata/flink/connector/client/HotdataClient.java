@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 import static dev.hotdata.flink.connector.client.HotdataTransport.id;
 
@@ -99,20 +100,34 @@ public class HotdataClient implements AutoCloseable {
     private final HotdataLoads loads;
     private final HotdataQueries queries;
 
-    /** A client for {@code config} using the real clock. */
+    /**
+     * A client for {@code config} using the real clock; settings {@code config} leaves unset are
+     * read from this process's environment now (see {@link HotdataClientConfig#resolve}).
+     *
+     * @throws IllegalStateException when the API key or workspace id is neither configured nor in
+     *     the environment
+     */
     public HotdataClient(HotdataClientConfig config) {
         this(config, HotdataClock.system());
     }
 
     /** A client with an injected clock (tests: back-off without really sleeping). */
     public HotdataClient(HotdataClientConfig config, HotdataClock clock) {
-        this.transport = new HotdataTransport(config, clock);
+        this(config, clock, System::getenv);
+    }
+
+    /** A client whose unset settings are read from {@code env} instead of the process's. */
+    HotdataClient(HotdataClientConfig config, HotdataClock clock, Function<String, String> env) {
+        this.transport = new HotdataTransport(config.resolve(env), clock);
         this.uploads = new HotdataUploads(transport);
         this.loads = new HotdataLoads(transport);
         this.queries = new HotdataQueries(transport);
     }
 
-    /** The configuration (its {@code toString()} masks the key). */
+    /**
+     * The configuration with every connection setting resolved (its {@code toString()} masks the
+     * key).
+     */
     public HotdataClientConfig config() {
         return transport.config();
     }

@@ -2,7 +2,9 @@ package dev.hotdata.flink.connector.client;
 
 import okhttp3.HttpUrl;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -12,13 +14,24 @@ import java.util.regex.Pattern;
 
 /**
  * Connection settings of a {@link HotdataClient}: endpoint, credentials, timeouts, retries and
- * upload tuning. Immutable and serializable; {@link #toString()} masks the API key.
+ * upload tuning. Immutable and serializable; neither {@link #toString()} nor {@link #equals}
+ * reveals the API key.
  *
- * <p>{@link Builder#build()} validates: the endpoint is an absolute {@code http(s)} URL (a trailing
- * {@code /v1} is accepted and removed); API key and workspace id are set; plain {@code http} is
- * only allowed to a loopback host ({@code 127.0.0.0/8}, {@code ::1}, {@code localhost}) unless
- * {@link Builder#allowPlainHttp(boolean)} is set, because the key would otherwise travel in clear
- * text.
+ * <h2>Settings given, and settings read where the client is created</h2>
+ *
+ * The endpoint, the API key and the workspace id may each be given explicitly or left unset. An
+ * unset one is read from the environment ({@value #ENV_API_URL}, {@value #ENV_API_KEY}, {@value
+ * #ENV_WORKSPACE}; the endpoint defaults to {@value #DEFAULT_ENDPOINT}) by {@link #resolve} when a
+ * {@link HotdataClient} is created, i.e. in the process that makes the calls, not in the one that
+ * built the configuration. A configuration without an explicit key therefore carries no key when it
+ * is serialized; one with an explicit key carries it, as any serialized value.
+ *
+ * <p>{@link Builder#build()} validates what is given: the endpoint is an absolute {@code http(s)}
+ * URL (a trailing {@code /v1} is accepted and removed); plain {@code http} is only allowed to a
+ * loopback host ({@code 127.0.0.0/8}, {@code ::1}, {@code localhost}) unless {@link
+ * Builder#allowPlainHttp(boolean)} is set, because the key would otherwise travel in clear text; an
+ * explicit key or workspace id is not blank. {@link #resolve} applies the same rules to the values
+ * it reads and requires a key and a workspace id.
  */
 public final class HotdataClientConfig implements Serializable {
 
@@ -73,8 +86,11 @@ public final class HotdataClientConfig implements Serializable {
     }
 
     /**
-     * A builder pre-filled from {@code HOTDATA_API_URL} (default {@value #DEFAULT_ENDPOINT}),
-     * {@code HOTDATA_API_KEY} and {@code HOTDATA_WORKSPACE}.
+     * A builder pre-filled now from {@code HOTDATA_API_URL} (default {@value #DEFAULT_ENDPOINT}),
+     * {@code HOTDATA_API_KEY} and {@code HOTDATA_WORKSPACE} of this process: the values become
+     * explicit settings and travel with a serialized configuration. To have a remote process (a
+     * Flink TaskManager) read its own environment instead, leave them unset (see the class
+     * comment).
      */
     public static Builder fromEnvironment() {
         return fromEnvironment(System::getenv);
@@ -86,20 +102,11 @@ public final class HotdataClientConfig implements Serializable {
     }
 
     static Builder fromEnvironment(Function<String, String> env) {
-        Builder b = new Builder();
-        String url = env.apply(ENV_API_URL);
-        if (url != null && !url.trim().isEmpty()) {
-            b.endpoint(url.trim());
-        }
-        String key = env.apply(ENV_API_KEY);
-        if (key != null && !key.trim().isEmpty()) {
-            b.apiKey(key.trim());
-        }
-        String ws = env.apply(ENV_WORKSPACE);
-        if (ws != null && !ws.trim().isEmpty()) {
-            b.workspaceId(ws.trim());
-        }
-        return b;
+        String url = nonBlank(env.apply(ENV_API_URL));
+        return new Builder()
+                .endpoint(url == null ? DEFAULT_ENDPOINT : url)
+                .apiKey(nonBlank(env.apply(ENV_API_KEY)))
+                .workspaceId(nonBlank(env.apply(ENV_WORKSPACE)));
     }
 
     /** A builder holding this configuration's values. */
@@ -122,20 +129,114 @@ public final class HotdataClientConfig implements Serializable {
 
     /**
      * Base URL without trailing slash and without {@code /v1}, e.g. {@code
-     * https://api.hotdata.dev}.
+     * https://api.hotdata.dev}; null when it is read from {@value #ENV_API_URL} on {@link
+     * #resolve}.
      */
     public String endpoint() {
         return endpoint;
     }
 
-    /** The secret API key; package-private so it does not leak through other code paths. */
+    /**
+     * The secret API key, null when it is read from {@value #ENV_API_KEY} on {@link #resolve};
+     * package-private so it does not leak through other code paths.
+     */
     String apiKey() {
         return apiKey;
     }
 
-    /** Workspace public id sent as {@code X-Workspace-Id}. */
+    /** Whether the API key was given explicitly (and so travels with a serialized copy). */
+    public boolean hasExplicitApiKey() {
+        return apiKey != null;
+    }
+
+    /**
+     * Workspace public id sent as {@code X-Workspace-Id}; null when it is read from {@value
+     * #ENV_WORKSPACE} on {@link #resolve}.
+     */
     public String workspaceId() {
         return workspaceId;
+    }
+
+    /**
+     * Whether endpoint, API key and workspace id are all set (nothing left to {@link #resolve}).
+     */
+    public boolean isResolved() {
+        return endpoint != null && apiKey != null && workspaceId != null;
+    }
+
+    /**
+     * This configuration with its unset endpoint, API key and workspace id read from {@code env}
+     * ({@value #ENV_API_URL}, default {@value #DEFAULT_ENDPOINT}; {@value #ENV_API_KEY}; {@value
+     * #ENV_WORKSPACE}); explicit values win. The one place where a client's missing settings are
+     * looked up; {@link HotdataClient} calls it with the process environment when it is created.
+     *
+     * @param env the environment, e.g. {@code System::getenv}
+     * @return a configuration with every connection setting set ({@code this} when it already was)
+     * @throws IllegalStateException when the key or the workspace id is neither given nor in {@code
+     *     env}, or a value read is invalid; the message names the setting, its variable and the
+     *     process that looked it up, never a key
+     */
+    public HotdataClientConfig resolve(Function<String, String> env) {
+        if (isResolved()) {
+            return this;
+        }
+        Builder b = toBuilder();
+        if (endpoint == null) {
+            String url = nonBlank(env.apply(ENV_API_URL));
+            b.endpoint(url == null ? DEFAULT_ENDPOINT : url);
+        }
+        if (apiKey == null) {
+            String key = nonBlank(env.apply(ENV_API_KEY));
+            if (key == null) {
+                throw notSet("API key", "api-key", ENV_API_KEY);
+            }
+            b.apiKey(key);
+        }
+        if (workspaceId == null) {
+            String ws = nonBlank(env.apply(ENV_WORKSPACE));
+            if (ws == null) {
+                throw notSet("workspace id", "workspace-id", ENV_WORKSPACE);
+            }
+            b.workspaceId(ws);
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(
+                    e.getMessage() + " (read from the environment of " + thisProcess() + ")", e);
+        }
+    }
+
+    private static IllegalStateException notSet(String what, String option, String variable) {
+        return new IllegalStateException(
+                "Hotdata "
+                        + what
+                        + " is not set: it was not configured ('"
+                        + option
+                        + "') and the environment variable "
+                        + variable
+                        + " is not set in the process that connects to Hotdata ("
+                        + thisProcess()
+                        + "). A setting that is not configured is read where the connection is"
+                        + " made: in a Flink job, on the JobManager and the TaskManagers, so set "
+                        + variable
+                        + " in their environment, or configure '"
+                        + option
+                        + "'.");
+    }
+
+    private static String thisProcess() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException | RuntimeException e) {
+            host = "unknown host";
+        }
+        return "host " + host + ", pid " + ProcessHandle.current().pid();
+    }
+
+    private static String nonBlank(String value) {
+        return value == null || value.trim().isEmpty() ? null : value.trim();
     }
 
     public Duration connectTimeout() {
@@ -195,9 +296,9 @@ public final class HotdataClientConfig implements Serializable {
                 && uploadConcurrency == that.uploadConcurrency
                 && uploadPartSize == that.uploadPartSize
                 && singleUploadMaxBytes == that.singleUploadMaxBytes
-                && endpoint.equals(that.endpoint)
-                && apiKey.equals(that.apiKey)
-                && workspaceId.equals(that.workspaceId)
+                && Objects.equals(endpoint, that.endpoint)
+                && Objects.equals(apiKey, that.apiKey)
+                && Objects.equals(workspaceId, that.workspaceId)
                 && connectTimeout.equals(that.connectTimeout)
                 && readTimeout.equals(that.readTimeout)
                 && writeTimeout.equals(that.writeTimeout)
@@ -214,10 +315,13 @@ public final class HotdataClientConfig implements Serializable {
     @Override
     public String toString() {
         return "HotdataClientConfig{endpoint="
-                + endpoint
+                + (endpoint == null ? "(" + ENV_API_URL + " where the client runs)" : endpoint)
                 + ", workspaceId="
-                + workspaceId
-                + ", apiKey=****"
+                + (workspaceId == null
+                        ? "(" + ENV_WORKSPACE + " where the client runs)"
+                        : workspaceId)
+                + ", apiKey="
+                + (apiKey == null ? "(" + ENV_API_KEY + " where the client runs)" : "****")
                 + ", connectTimeout="
                 + connectTimeout
                 + ", readTimeout="
@@ -243,7 +347,7 @@ public final class HotdataClientConfig implements Serializable {
 
     /** Builder of {@link HotdataClientConfig}. */
     public static final class Builder {
-        private String endpoint = DEFAULT_ENDPOINT;
+        private String endpoint;
         private String apiKey;
         private String workspaceId;
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -260,17 +364,28 @@ public final class HotdataClientConfig implements Serializable {
 
         private Builder() {}
 
-        /** Base URL, e.g. {@code https://api.hotdata.dev} or {@code http://127.0.0.1:8080}. */
+        /**
+         * Base URL, e.g. {@code https://api.hotdata.dev} or {@code http://127.0.0.1:8080}; null
+         * (the default): {@code HOTDATA_API_URL} where the client is created, else {@value
+         * #DEFAULT_ENDPOINT}.
+         */
         public Builder endpoint(String endpoint) {
             this.endpoint = endpoint;
             return this;
         }
 
+        /**
+         * The API key; null (the default): {@code HOTDATA_API_KEY} where the client is created. An
+         * explicit key is part of the configuration and travels with every serialized copy.
+         */
         public Builder apiKey(String apiKey) {
             this.apiKey = apiKey;
             return this;
         }
 
+        /**
+         * The workspace id; null (the default): {@code HOTDATA_WORKSPACE} where the client runs.
+         */
         public Builder workspaceId(String workspaceId) {
             this.workspaceId = workspaceId;
             return this;
@@ -347,18 +462,22 @@ public final class HotdataClientConfig implements Serializable {
 
         /** Validates and builds; see the class comment for the rules. */
         public HotdataClientConfig build() {
-            String normalised = normaliseEndpoint(endpoint, allowPlainHttp);
-            if (apiKey == null || apiKey.trim().isEmpty()) {
+            String normalised =
+                    endpoint == null ? null : normaliseEndpoint(endpoint, allowPlainHttp);
+            if (apiKey != null && apiKey.trim().isEmpty()) {
                 throw new IllegalArgumentException(
-                        "Hotdata API key is not set: configure the API key ('api-key') or set the"
-                                + " environment variable "
-                                + ENV_API_KEY);
+                        "Hotdata API key is blank: configure the API key ('api-key'), or leave it"
+                                + " unset to read the environment variable "
+                                + ENV_API_KEY
+                                + " where the client runs");
             }
-            if (workspaceId == null || workspaceId.trim().isEmpty()) {
+            if (workspaceId != null && workspaceId.trim().isEmpty()) {
                 throw new IllegalArgumentException(
-                        "Hotdata workspace id is not set: configure the workspace id"
-                                + " ('workspace-id') or set the environment variable "
-                                + ENV_WORKSPACE);
+                        "Hotdata workspace id is blank: configure the workspace id"
+                                + " ('workspace-id'), or leave it unset to read the environment"
+                                + " variable "
+                                + ENV_WORKSPACE
+                                + " where the client runs");
             }
             return new HotdataClientConfig(this, normalised);
         }

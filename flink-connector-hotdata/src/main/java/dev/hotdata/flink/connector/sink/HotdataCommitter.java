@@ -75,7 +75,8 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
     public HotdataCommitter(HotdataSinkConfig config, CommitterInitContext context) {
         this(
                 config,
-                new HotdataClient(config.clientConfig()),
+                HotdataConnectionCheck.connect(
+                        config, context.getRestoredCheckpointId().isPresent()),
                 context.getJobInfo().getJobId().toString(),
                 context.getRestoredCheckpointId().orElse(-1L),
                 context.metricGroup(),
@@ -153,8 +154,8 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
         ensureTarget();
         ReentrantLock lock =
                 HotdataDatabaseLocks.of(
-                        config.clientConfig().endpoint(),
-                        config.clientConfig().workspaceId(),
+                        client.config().endpoint(),
+                        client.config().workspaceId(),
                         target.databaseId());
         boolean locked = lock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS);
         if (!locked) {

@@ -5,9 +5,11 @@ import dev.hotdata.flink.connector.client.HotdataClient;
 import dev.hotdata.flink.connector.client.HotdataException;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 import java.io.IOException;
+import java.util.function.Function;
 
 /**
  * One read-only call made when a writer opens, so that a wrong API key, workspace or endpoint, a
@@ -27,6 +29,34 @@ final class HotdataConnectionCheck {
     private HotdataConnectionCheck() {}
 
     /**
+     * A client for the sink's connection (for a writer or committer); what the sink was not given
+     * (the API key, workspace, endpoint) is read from the environment of this process, the
+     * TaskManager's.
+     *
+     * @param restored whether the writer or committer starts from a checkpoint or savepoint
+     * @throws SuppressRestartsException on a fresh start when the key or workspace is neither
+     *     configured nor in this process's environment (an {@link IllegalStateException} after a
+     *     restore, so that the restart strategy keeps the job)
+     */
+    static HotdataClient connect(HotdataSinkConfig config, boolean restored) {
+        return connect(config, restored, System::getenv);
+    }
+
+    /** As {@link #connect(HotdataSinkConfig, boolean)}, reading {@code env} (tests). */
+    @VisibleForTesting
+    static HotdataClient connect(
+            HotdataSinkConfig config, boolean restored, Function<String, String> env) {
+        try {
+            return new HotdataClient(config.clientConfig().resolve(env));
+        } catch (IllegalStateException e) {
+            IllegalStateException error =
+                    new IllegalStateException(
+                            "Hotdata sink on a TaskManager: " + e.getMessage(), e);
+            throw restored ? error : new SuppressRestartsException(error);
+        }
+    }
+
+    /**
      * Runs the check.
      *
      * @param restored whether the writer starts from a checkpoint or savepoint
@@ -35,8 +65,8 @@ final class HotdataConnectionCheck {
      */
     static void run(HotdataClient client, HotdataSinkConfig config, boolean restored)
             throws IOException {
-        String endpoint = config.clientConfig().endpoint();
-        String workspace = config.clientConfig().workspaceId();
+        String endpoint = client.config().endpoint();
+        String workspace = client.config().workspaceId();
         try {
             if (config.databaseId() != null) {
                 client.getDatabase(config.databaseId());

@@ -18,8 +18,11 @@ import java.util.UUID;
 
 /**
  * Builds a {@link HotdataSink}. Connection settings fall back to the environment variables all of
- * Hotdata's tools read: {@code HOTDATA_API_URL}, {@code HOTDATA_API_KEY}, {@code HOTDATA_WORKSPACE}
- * and {@code HOTDATA_DATABASE}.
+ * Hotdata's tools read: {@code HOTDATA_API_URL}, {@code HOTDATA_API_KEY} and {@code
+ * HOTDATA_WORKSPACE} are read where the sink runs (by its writers and committers on the
+ * TaskManagers), not where the job is built, so a key set only in the cluster's environment is
+ * enough and never enters the job graph; {@code HOTDATA_DATABASE} is read when the sink is built. A
+ * key given with {@link #setApiKey} is part of the sink and travels, serialized, with the job.
  *
  * <pre>{@code
  * HotdataSink<RowData> sink = HotdataSink.<RowData>builder()
@@ -79,19 +82,26 @@ public class HotdataSinkBuilder<IN> {
         this.environment = environment;
     }
 
-    /** The API base URL; default {@code HOTDATA_API_URL}, else {@code https://api.hotdata.dev}. */
+    /**
+     * The API base URL; default {@code HOTDATA_API_URL} where the sink runs, else {@code
+     * https://api.hotdata.dev}.
+     */
     public HotdataSinkBuilder<IN> setEndpoint(String endpoint) {
         this.endpoint = endpoint;
         return this;
     }
 
-    /** The API key; default {@code HOTDATA_API_KEY}. Never logged or printed. */
+    /**
+     * The API key. Never logged or printed, but part of the sink: it travels with the job graph and
+     * its serialized copies. Default (recommended): the {@code HOTDATA_API_KEY} environment
+     * variable, read on the TaskManagers when the sink runs, so the key stays out of the job.
+     */
     public HotdataSinkBuilder<IN> setApiKey(String apiKey) {
         this.apiKey = apiKey;
         return this;
     }
 
-    /** The workspace id; default {@code HOTDATA_WORKSPACE}. */
+    /** The workspace id; default {@code HOTDATA_WORKSPACE} where the sink runs. */
     public HotdataSinkBuilder<IN> setWorkspaceId(String workspaceId) {
         this.workspaceId = workspaceId;
         return this;
@@ -211,9 +221,10 @@ public class HotdataSinkBuilder<IN> {
 
     /**
      * The connection as one setting: endpoint, API key, workspace, plain-http permission and
-     * timeouts (see {@link HotdataClientConfig#fromEnvironment()} for the environment fallbacks).
-     * The individual connection setters of this builder, when also called, override its values; the
-     * retry settings and upload part size of this builder apply on top of it.
+     * timeouts; what it leaves unset is read from the environment where the sink runs (see {@link
+     * HotdataClientConfig#resolve}). The individual connection setters of this builder, when also
+     * called, override its values; the retry settings and upload part size of this builder apply on
+     * top of it.
      */
     public HotdataSinkBuilder<IN> setClientConfig(HotdataClientConfig clientConfig) {
         this.clientConfig = clientConfig;
@@ -260,10 +271,9 @@ public class HotdataSinkBuilder<IN> {
     /** Validates the settings and builds the sink; errors name the setting and the value. */
     @SuppressWarnings("unchecked")
     public HotdataSink<IN> build() {
+        // what is not given is read where the sink runs (HotdataClientConfig#resolve)
         HotdataClientConfig.Builder client =
-                clientConfig != null
-                        ? clientConfig.toBuilder()
-                        : HotdataClientConfig.fromEnvironment(environment);
+                clientConfig != null ? clientConfig.toBuilder() : HotdataClientConfig.builder();
         if (endpoint != null) {
             client.endpoint(endpoint);
         }

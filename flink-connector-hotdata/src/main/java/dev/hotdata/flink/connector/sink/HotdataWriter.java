@@ -63,10 +63,10 @@ public class HotdataWriter<IN>
      */
     private static HotdataClient checkedClient(HotdataSinkConfig config, WriterInitContext context)
             throws IOException {
-        HotdataClient client = new HotdataClient(config.clientConfig());
+        boolean restored = context.getRestoredCheckpointId().isPresent();
+        HotdataClient client = HotdataConnectionCheck.connect(config, restored);
         try {
-            HotdataConnectionCheck.run(
-                    client, config, context.getRestoredCheckpointId().isPresent());
+            HotdataConnectionCheck.run(client, config, restored);
             return client;
         } catch (IOException | RuntimeException e) {
             client.close();

@@ -28,7 +28,10 @@ public final class HotdataConnectorOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "Hotdata API key. Default: the HOTDATA_API_KEY environment variable.");
+                            "Hotdata API key. A key given here travels with the job graph."
+                                    + " Default: the HOTDATA_API_KEY environment variable, read"
+                                    + " on the JobManager and TaskManagers where the job runs"
+                                    + " (the key then stays out of the job graph).");
 
     public static final ConfigOption<String> WORKSPACE_ID =
             ConfigOptions.key("workspace-id")
@@ -36,14 +39,15 @@ public final class HotdataConnectorOptions {
                     .noDefaultValue()
                     .withDescription(
                             "Hotdata workspace id. Default: the HOTDATA_WORKSPACE environment"
-                                    + " variable.");
+                                    + " variable where the job runs.");
 
     public static final ConfigOption<String> ENDPOINT =
             ConfigOptions.key("endpoint")
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "API base URL. Default: HOTDATA_API_URL, else https://api.hotdata.dev."
+                            "API base URL. Default: HOTDATA_API_URL where the job runs, else"
+                                    + " https://api.hotdata.dev."
                                     + " Plain http only to loopback addresses.");
 
     /**

@@ -80,11 +80,13 @@ public final class HotdataConnectorOptionsUtil {
     }
 
     /**
-     * The connection the options describe: {@code api-key}, {@code workspace-id} and {@code
-     * endpoint}, each falling back to its environment variable, and {@code allow-plain-http}.
+     * The connection the options describe: {@code api-key}, {@code workspace-id}, {@code endpoint}
+     * and {@code allow-plain-http}. The environment is not read here: an option left unset is read
+     * from its environment variable where a client is created (on the JobManager or a TaskManager
+     * for a job), so a key from the environment never enters the job graph.
      */
     public static HotdataClientConfig.Builder connection(ReadableConfig options) {
-        HotdataClientConfig.Builder client = HotdataClientConfig.fromEnvironment();
+        HotdataClientConfig.Builder client = HotdataClientConfig.builder();
         options.getOptional(API_KEY).ifPresent(client::apiKey);
         options.getOptional(WORKSPACE_ID).ifPresent(client::workspaceId);
         options.getOptional(ENDPOINT).ifPresent(client::endpoint);

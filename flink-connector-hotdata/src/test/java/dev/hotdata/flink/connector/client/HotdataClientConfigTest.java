@@ -24,7 +24,7 @@ class HotdataClientConfigTest {
 
     @Test
     void defaults() {
-        HotdataClientConfig c = valid().build();
+        HotdataClientConfig c = valid().build().resolve(Map.<String, String>of()::get);
         assertThat(c.endpoint()).isEqualTo("https://api.hotdata.dev");
         assertThat(c.readTimeout()).isEqualTo(Duration.ofSeconds(120));
         assertThat(c.readTimeout()).isGreaterThanOrEqualTo(Duration.ofSeconds(60));
@@ -54,21 +54,83 @@ class HotdataClientConfigTest {
     }
 
     @Test
-    void missingSettingsNameTheirEnvironmentVariable() {
-        assertThatThrownBy(() -> HotdataClientConfig.builder().workspaceId("w").build())
-                .isInstanceOf(IllegalArgumentException.class)
+    void missingSettingsNameTheOptionTheVariableAndTheProcessThatLookedThemUp() {
+        HotdataClientConfig noKey = HotdataClientConfig.builder().workspaceId("w").build();
+        assertThatThrownBy(() -> noKey.resolve(Map.<String, String>of()::get))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("API key")
+                .hasMessageContaining("'api-key'")
+                .hasMessageContaining("HOTDATA_API_KEY")
+                .hasMessageContaining("pid " + ProcessHandle.current().pid())
+                .hasMessageContaining("TaskManagers");
+        assertThatThrownBy(() -> noKey.resolve(Map.of("HOTDATA_API_KEY", "  ")::get))
                 .hasMessageContaining("HOTDATA_API_KEY");
-        assertThatThrownBy(() -> HotdataClientConfig.builder().apiKey(KEY).build())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("workspace")
-                .hasMessageContaining("HOTDATA_WORKSPACE");
+        HotdataClientConfig noWorkspace = HotdataClientConfig.builder().apiKey(KEY).build();
+        assertThatThrownBy(() -> noWorkspace.resolve(Map.<String, String>of()::get))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'workspace-id'")
+                .hasMessageContaining("HOTDATA_WORKSPACE")
+                .hasMessageNotContaining(KEY);
         assertThatThrownBy(() -> valid().apiKey("  ").build())
                 .hasMessageContaining("HOTDATA_API_KEY");
         assertThatThrownBy(() -> valid().endpoint("").build())
                 .hasMessageContaining("HOTDATA_API_URL");
-        assertThatThrownBy(() -> HotdataClientConfig.fromEnvironment(Map.of()).build())
+        assertThatThrownBy(
+                        () ->
+                                HotdataClientConfig.fromEnvironment(Map.of())
+                                        .build()
+                                        .resolve(Map.<String, String>of()::get))
                 .hasMessageContaining("HOTDATA_API_KEY");
+    }
+
+    @Test
+    void unsetSettingsAreReadOnResolveNotOnBuildAndExplicitOnesWin() {
+        HotdataClientConfig fromEnv = HotdataClientConfig.builder().build();
+        assertThat(fromEnv.hasExplicitApiKey()).isFalse();
+        assertThat(fromEnv.isResolved()).isFalse();
+        assertThat(fromEnv.apiKey()).isNull();
+        assertThat(fromEnv.toString()).contains("apiKey=(HOTDATA_API_KEY where the client runs)");
+
+        Map<String, String> runEnv = new HashMap<>();
+        runEnv.put("HOTDATA_API_URL", "http://127.0.0.1:8123/v1");
+        runEnv.put("HOTDATA_API_KEY", KEY);
+        runEnv.put("HOTDATA_WORKSPACE", "ws_run");
+        HotdataClientConfig resolved = fromEnv.resolve(runEnv::get);
+        assertThat(resolved.isResolved()).isTrue();
+        assertThat(resolved.apiKey()).isEqualTo(KEY);
+        assertThat(resolved.workspaceId()).isEqualTo("ws_run");
+        assertThat(resolved.endpoint()).isEqualTo("http://127.0.0.1:8123");
+        assertThat(resolved.toString()).contains("apiKey=****").doesNotContain(KEY);
+        assertThat(resolved.resolve(Map.<String, String>of()::get)).isSameAs(resolved);
+
+        HotdataClientConfig explicit =
+                HotdataClientConfig.builder()
+                        .apiKey("hd_explicit_1")
+                        .endpoint("https://api.hotdata.dev")
+                        .build();
+        HotdataClientConfig mixed = explicit.resolve(runEnv::get);
+        assertThat(mixed.apiKey()).isEqualTo("hd_explicit_1");
+        assertThat(mixed.endpoint()).isEqualTo("https://api.hotdata.dev");
+        assertThat(mixed.workspaceId()).isEqualTo("ws_run");
+
+        Map<String, String> plainHttp = new HashMap<>(runEnv);
+        plainHttp.put("HOTDATA_API_URL", "http://hotdata.example.com");
+        assertThatThrownBy(() -> fromEnv.resolve(plainHttp::get))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("plain http")
+                .hasMessageContaining("read from the environment of host")
+                .hasMessageNotContaining(KEY);
+    }
+
+    @Test
+    void equalsAndHashCodeDoNotDependOnTheKeyBeingPrinted() {
+        HotdataClientConfig a = valid().build();
+        HotdataClientConfig b = valid().apiKey("hd_other").build();
+        assertThat(a).isNotEqualTo(b);
+        assertThat(a.hashCode()).isEqualTo(b.hashCode());
+        assertThat(HotdataClientConfig.builder().build())
+                .isEqualTo(HotdataClientConfig.builder().build())
+                .isNotEqualTo(a);
     }
 
     @Test

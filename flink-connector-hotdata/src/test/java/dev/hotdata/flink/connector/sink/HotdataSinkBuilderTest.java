@@ -46,7 +46,10 @@ class HotdataSinkBuilderTest {
         env.put("HOTDATA_DATABASE", "sales");
         HotdataSinkConfig config = builder(env).build().getConfig();
         assertThat(config.databaseName()).isEqualTo("sales");
-        assertThat(config.clientConfig().workspaceId()).isEqualTo("ws_env");
+        // connection settings are read where the sink runs, not when it is built
+        assertThat(config.clientConfig().workspaceId()).isNull();
+        assertThat(config.clientConfig().hasExplicitApiKey()).isFalse();
+        assertThat(config.clientConfig().resolve(env::get).workspaceId()).isEqualTo("ws_env");
         assertThat(config.schema()).isEqualTo("public");
         assertThat(config.writeMode()).isEqualTo(HotdataWriteMode.APPEND);
         assertThat(config.sinkId()).isNotBlank();
@@ -54,11 +57,23 @@ class HotdataSinkBuilderTest {
     }
 
     @Test
-    void missingCredentialsNameTheSettingAndItsVariable() {
-        assertThatThrownBy(() -> builder(Collections.emptyMap()).setWorkspaceId("ws").build())
+    void missingCredentialsNameTheSettingAndItsVariableWhereTheSinkRuns() {
+        HotdataSinkConfig noKey =
+                builder(Collections.emptyMap()).setWorkspaceId("ws").build().getConfig();
+        assertThatThrownBy(
+                        () ->
+                                noKey.clientConfig()
+                                        .resolve(Collections.<String, String>emptyMap()::get))
                 .hasMessageContaining("HOTDATA_API_KEY");
-        assertThatThrownBy(() -> builder(Collections.emptyMap()).setApiKey(KEY).build())
-                .hasMessageContaining("HOTDATA_WORKSPACE");
+        HotdataSinkConfig noWorkspace =
+                builder(Collections.emptyMap()).setApiKey(KEY).build().getConfig();
+        assertThatThrownBy(
+                        () ->
+                                noWorkspace
+                                        .clientConfig()
+                                        .resolve(Collections.<String, String>emptyMap()::get))
+                .hasMessageContaining("HOTDATA_WORKSPACE")
+                .hasMessageNotContaining(KEY);
     }
 
     @Test
