@@ -1,9 +1,16 @@
 package dev.hotdata.flink.connector.sink;
 
+import dev.hotdata.flink.connector.client.HotdataClient;
+import dev.hotdata.flink.connector.client.HotdataClientConfig;
+import dev.hotdata.flink.connector.client.model.FinalizedUpload;
+import dev.hotdata.flink.connector.format.HotdataParquetAssembler;
+import dev.hotdata.flink.connector.format.HotdataParquetFileWriter;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
@@ -13,9 +20,15 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.FileUtils;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -28,6 +41,14 @@ import java.util.UUID;
  * in this operator's state, so every committable of a run carries the same pair whatever the
  * writers' parallelism or state, and a fresh start with an explicit sink id is a new run whose
  * checkpoint ids can never be mistaken for an earlier run's.
+ *
+ * <p>Writers with little data send their finished files' bytes ({@link HotdataSmallFile}) instead
+ * of uploading them. The aggregator keeps them on local disk as they arrive and, before its own
+ * barrier, assembles them into one Parquet file per kind ({@link HotdataParquetAssembler}: row
+ * groups copied, not re-encoded) and uploads it, so a checkpoint costs one load per kind however
+ * many writers sent files. Writers' own uploads pass through unchanged. An upload that fails fails
+ * this operator, and the job restores from the last completed checkpoint: nothing was committed for
+ * the files, and the sources replay their rows.
  *
  * <p>The writers emit their results before forwarding the barrier, and unaligned checkpoints are
  * disabled on sink edges, so when {@link #prepareSnapshotPreBarrier} runs every result of that
@@ -49,12 +70,32 @@ public class HotdataCommitAggregator
     private final String configuredSinkId;
     private final boolean publishAtEnd;
 
+    /** Where merged small files are uploaded; null when writers never send small files. */
+    private final HotdataClientConfig uploadConfig;
+
     private transient ListState<String> identityState;
     private transient List<HotdataUploadedFile> pending;
     private transient String sinkId;
     private transient String runId;
     private transient long lastCheckpointId;
     private transient long maxSeenCheckpointId;
+    private transient Map<HotdataUploadedFile.Kind, List<SmallFileOnDisk>> smallFiles;
+    private transient Path localDirectory;
+    private transient long smallFileCounter;
+    private transient HotdataClient client;
+    private transient Counter assembledUploads;
+    private transient Counter assembledInputs;
+
+    /** A writer's small file, written to this operator's local directory on arrival. */
+    private static final class SmallFileOnDisk {
+        final Path path;
+        final long rowCount;
+
+        SmallFileOnDisk(Path path, long rowCount) {
+            this.path = path;
+            this.rowCount = rowCount;
+        }
+    }
 
     /**
      * @param configuredSinkId the sink id of a run started without state
@@ -62,8 +103,26 @@ public class HotdataCommitAggregator
      *     uploads, because it publishes what earlier checkpoints staged ({@code replace} mode)
      */
     public HotdataCommitAggregator(String configuredSinkId, boolean publishAtEnd) {
+        this(configuredSinkId, publishAtEnd, null);
+    }
+
+    /**
+     * @param uploadConfig the connection to upload merged small files with; null when the writers
+     *     never send any ({@link HotdataSinkConfig#smallFilesMaxBytes()} 0)
+     */
+    public HotdataCommitAggregator(
+            String configuredSinkId, boolean publishAtEnd, HotdataClientConfig uploadConfig) {
         this.configuredSinkId = configuredSinkId;
         this.publishAtEnd = publishAtEnd;
+        this.uploadConfig = uploadConfig;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        smallFiles = new EnumMap<>(HotdataUploadedFile.Kind.class);
+        assembledUploads = getMetricGroup().counter("hotdataAssembledUploads");
+        assembledInputs = getMetricGroup().counter("hotdataAssembledSmallFiles");
     }
 
     @Override
@@ -102,7 +161,8 @@ public class HotdataCommitAggregator
     }
 
     @Override
-    public void processElement(StreamRecord<CommittableMessage<HotdataWriteResult>> element) {
+    public void processElement(StreamRecord<CommittableMessage<HotdataWriteResult>> element)
+            throws IOException {
         CommittableMessage<HotdataWriteResult> message = element.getValue();
         if (message instanceof CommittableWithLineage) {
             CommittableWithLineage<HotdataWriteResult> lineage =
@@ -121,9 +181,84 @@ public class HotdataCommitAggregator
                                 + " rescale.");
             }
             pending.addAll(result.files());
+            for (HotdataSmallFile small : result.smallFiles()) {
+                keepOnDisk(small);
+            }
             maxSeenCheckpointId = Math.max(maxSeenCheckpointId, lineage.getCheckpointId());
         }
         // Summaries of the writers are replaced by our own single summary.
+    }
+
+    /** Writes a small file to local disk at once, so heap holds no more than one at a time. */
+    private void keepOnDisk(HotdataSmallFile small) throws IOException {
+        if (uploadConfig == null) {
+            throw new IllegalStateException(
+                    "A Hotdata sink writer sent a small file, but this aggregator has no"
+                            + " connection to upload it with");
+        }
+        if (localDirectory == null) {
+            localDirectory = Files.createTempDirectory("hotdata-aggregator-");
+        }
+        Path path =
+                localDirectory.resolve(
+                        small.kind().name().toLowerCase(java.util.Locale.ROOT)
+                                + "-"
+                                + (smallFileCounter++)
+                                + ".parquet");
+        Files.write(path, small.bytes());
+        smallFiles
+                .computeIfAbsent(small.kind(), k -> new ArrayList<>())
+                .add(new SmallFileOnDisk(path, small.rowCount()));
+    }
+
+    /**
+     * Assembles the small files of each kind into one file, uploads it and adds the upload to the
+     * pending ones, in kind order (rows, then deletes: within one writer segment they commute).
+     */
+    private void uploadSmallFiles() throws IOException {
+        for (HotdataUploadedFile.Kind kind : HotdataUploadedFile.Kind.values()) {
+            List<SmallFileOnDisk> files = smallFiles.remove(kind);
+            if (files == null || files.isEmpty()) {
+                continue;
+            }
+            List<HotdataParquetAssembler.Input> inputs = new ArrayList<>(files.size());
+            long rows = 0;
+            for (SmallFileOnDisk file : files) {
+                inputs.add(HotdataParquetAssembler.Input.of(file.path));
+                rows += file.rowCount;
+            }
+            Path target = localDirectory.resolve("assembled-" + (smallFileCounter++) + ".parquet");
+            try {
+                HotdataParquetAssembler.Result assembled =
+                        HotdataParquetAssembler.assemble(inputs, target);
+                if (assembled.rowCount() != rows) {
+                    throw new IOException(
+                            "Assembled "
+                                    + assembled.rowCount()
+                                    + " rows from small files holding "
+                                    + rows);
+                }
+                FinalizedUpload upload =
+                        client().uploadFile(target, HotdataParquetFileWriter.CONTENT_TYPE);
+                pending.add(
+                        new HotdataUploadedFile(
+                                upload.uploadId(), kind, rows, assembled.sizeBytes()));
+                assembledUploads.inc();
+                assembledInputs.inc(files.size());
+            } finally {
+                Files.deleteIfExists(target);
+                for (SmallFileOnDisk file : files) {
+                    Files.deleteIfExists(file.path);
+                }
+            }
+        }
+    }
+
+    private HotdataClient client() {
+        if (client == null) {
+            client = new HotdataClient(uploadConfig);
+        }
+        return client;
     }
 
     @Override
@@ -134,12 +269,13 @@ public class HotdataCommitAggregator
     }
 
     @Override
-    public void endInput() {
+    public void endInput() throws IOException {
         // The writers label their end-of-input results with the next checkpoint id.
         emit(Math.max(lastCheckpointId + 1, maxSeenCheckpointId), true);
     }
 
-    private void emit(long checkpointId, boolean endOfInput) {
+    private void emit(long checkpointId, boolean endOfInput) throws IOException {
+        uploadSmallFiles();
         boolean publish = endOfInput && publishAtEnd && sinkId != null;
         if (pending.isEmpty() && !publish) {
             return; // an empty checkpoint publishes nothing
@@ -150,5 +286,22 @@ public class HotdataCommitAggregator
         output.collect(new StreamRecord<>(new CommittableSummary<>(0, 1, checkpointId, 1, 0)));
         output.collect(
                 new StreamRecord<>(new CommittableWithLineage<>(committable, checkpointId, 0)));
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            super.close();
+        } finally {
+            try {
+                if (client != null) {
+                    client.close();
+                }
+            } finally {
+                if (localDirectory != null) {
+                    FileUtils.deleteDirectoryQuietly(localDirectory.toFile());
+                }
+            }
+        }
     }
 }

@@ -123,7 +123,8 @@ public class HotdataSink<IN>
                                 config.sinkId(),
                                 // the staging modes publish or clean up at the end of input
                                 config.writeMode() == HotdataWriteMode.REPLACE
-                                        || config.writeMode() == HotdataWriteMode.INSERT_ONLY))
+                                        || config.writeMode() == HotdataWriteMode.INSERT_ONLY,
+                                config.smallFilesMaxBytes() > 0 ? config.clientConfig() : null))
                 .setParallelism(1)
                 .setMaxParallelism(1)
                 // all committables to committer subtask 0: one stream of loads per sink

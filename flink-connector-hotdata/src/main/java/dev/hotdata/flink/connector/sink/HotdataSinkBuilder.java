@@ -42,6 +42,10 @@ public class HotdataSinkBuilder<IN> {
 
     public static final String DEFAULT_SCHEMA = "public";
     public static final long DEFAULT_ROLLING_MAX_BYTES = 128L * 1024 * 1024;
+
+    /** See {@link #setSmallFilesMaxBytes(long)}. */
+    public static final long DEFAULT_SMALL_FILES_MAX_BYTES = 4L * 1024 * 1024;
+
     public static final long DEFAULT_BUFFER_FLUSH_MAX_BYTES = 64L * 1024 * 1024;
     public static final int DEFAULT_MAX_RETRIES = 5;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
@@ -64,6 +68,7 @@ public class HotdataSinkBuilder<IN> {
     private RowType rowType;
     private HotdataRowConverter<IN> converter;
     private long rollingMaxBytes = DEFAULT_ROLLING_MAX_BYTES;
+    private long smallFilesMaxBytes = DEFAULT_SMALL_FILES_MAX_BYTES;
     private long bufferFlushMaxBytes = DEFAULT_BUFFER_FLUSH_MAX_BYTES;
     private ParquetWriterOptions parquetOptions;
     private int maxRetries = DEFAULT_MAX_RETRIES;
@@ -190,6 +195,20 @@ public class HotdataSinkBuilder<IN> {
     /** A writer rolls to a new Parquet file past this many bytes; default 128 MiB. */
     public HotdataSinkBuilder<IN> setRollingMaxBytes(long rollingMaxBytes) {
         this.rollingMaxBytes = rollingMaxBytes;
+        return this;
+    }
+
+    /**
+     * A writer whose finished files of a checkpoint add up to at most this many bytes hands them to
+     * the sink's commit aggregator instead of uploading them; the aggregator merges every writer's
+     * small files into one Parquet file per checkpoint (row groups copied, not re-encoded) and
+     * uploads it, so that a checkpoint costs one load however many writers there are. Writers with
+     * more data upload in parallel, as always. Default 4 MiB; 0 turns merging off. Files larger
+     * than the upload part size (8 MiB by default) start uploading while they are written and are
+     * never merged.
+     */
+    public HotdataSinkBuilder<IN> setSmallFilesMaxBytes(long smallFilesMaxBytes) {
+        this.smallFilesMaxBytes = smallFilesMaxBytes;
         return this;
     }
 
@@ -386,6 +405,12 @@ public class HotdataSinkBuilder<IN> {
             throw new IllegalArgumentException(
                     "rolling max bytes must be positive, but was " + rollingMaxBytes + ".");
         }
+        if (smallFilesMaxBytes < 0) {
+            throw new IllegalArgumentException(
+                    "small files max bytes must be 0 (no merging) or positive, but was "
+                            + smallFilesMaxBytes
+                            + ".");
+        }
         if (bufferFlushMaxBytes <= 0) {
             throw new IllegalArgumentException(
                     "buffer flush max bytes must be positive, but was "
@@ -408,6 +433,7 @@ public class HotdataSinkBuilder<IN> {
                         rowType,
                         rollingMaxBytes,
                         bufferFlushMaxBytes,
+                        smallFilesMaxBytes,
                         parquetOptions == null
                                 ? ParquetWriterOptions.builder().build()
                                 : parquetOptions,

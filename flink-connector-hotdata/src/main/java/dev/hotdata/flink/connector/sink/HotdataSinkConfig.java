@@ -37,6 +37,7 @@ public final class HotdataSinkConfig implements Serializable {
     private final RowType rowType;
     private final long rollingMaxBytes;
     private final long bufferFlushMaxBytes;
+    private final long smallFilesMaxBytes;
     private final ParquetWriterOptions parquetOptions;
     private final String sinkId;
     private final boolean commitLogEnabled;
@@ -56,6 +57,7 @@ public final class HotdataSinkConfig implements Serializable {
             RowType rowType,
             long rollingMaxBytes,
             long bufferFlushMaxBytes,
+            long smallFilesMaxBytes,
             ParquetWriterOptions parquetOptions,
             String sinkId,
             boolean commitLogEnabled,
@@ -73,6 +75,7 @@ public final class HotdataSinkConfig implements Serializable {
         this.rowType = Objects.requireNonNull(rowType);
         this.rollingMaxBytes = rollingMaxBytes;
         this.bufferFlushMaxBytes = bufferFlushMaxBytes;
+        this.smallFilesMaxBytes = smallFilesMaxBytes;
         this.parquetOptions = Objects.requireNonNull(parquetOptions);
         this.sinkId = Objects.requireNonNull(sinkId);
         this.commitLogEnabled = commitLogEnabled;
@@ -136,6 +139,15 @@ public final class HotdataSinkConfig implements Serializable {
         return bufferFlushMaxBytes;
     }
 
+    /**
+     * Up to how many bytes of finished files a writer hands to the aggregator at a checkpoint,
+     * instead of uploading them, so that the aggregator merges all writers' files into one upload;
+     * 0 when every writer uploads its own files.
+     */
+    public long smallFilesMaxBytes() {
+        return smallFilesMaxBytes;
+    }
+
     public ParquetWriterOptions parquetOptions() {
         return parquetOptions;
     }
@@ -174,6 +186,8 @@ public final class HotdataSinkConfig implements Serializable {
                 + layout
                 + ", rollingMaxBytes="
                 + rollingMaxBytes
+                + ", smallFilesMaxBytes="
+                + smallFilesMaxBytes
                 + ", sinkId="
                 + sinkId
                 + '}';

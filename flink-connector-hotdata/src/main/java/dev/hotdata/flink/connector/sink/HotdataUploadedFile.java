@@ -30,6 +30,10 @@ public final class HotdataUploadedFile implements Serializable {
             this.code = code;
         }
 
+        byte code() {
+            return code;
+        }
+
         static Kind ofCode(byte code) throws IOException {
             for (Kind kind : values()) {
                 if (kind.code == code) {

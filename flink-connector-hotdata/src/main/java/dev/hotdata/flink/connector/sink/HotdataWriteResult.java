@@ -7,24 +7,40 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
-/** What one writer subtask uploaded for one checkpoint; the aggregator merges these. */
+/**
+ * What one writer subtask produced for one checkpoint: the files it uploaded itself and the small
+ * files it hands to the aggregator to merge and upload. The aggregator merges these.
+ */
 @Internal
 public final class HotdataWriteResult {
 
     private final String sinkId;
     private final List<HotdataUploadedFile> files;
+    private final List<HotdataSmallFile> smallFiles;
 
     public HotdataWriteResult(String sinkId, List<HotdataUploadedFile> files) {
+        this(sinkId, files, Collections.emptyList());
+    }
+
+    public HotdataWriteResult(
+            String sinkId, List<HotdataUploadedFile> files, List<HotdataSmallFile> smallFiles) {
         this.sinkId = Objects.requireNonNull(sinkId, "sinkId");
         this.files = Collections.unmodifiableList(new ArrayList<>(files));
+        this.smallFiles = Collections.unmodifiableList(new ArrayList<>(smallFiles));
     }
 
     public String sinkId() {
         return sinkId;
     }
 
+    /** The files the writer uploaded. */
     public List<HotdataUploadedFile> files() {
         return files;
+    }
+
+    /** The small files the aggregator merges and uploads. */
+    public List<HotdataSmallFile> smallFiles() {
+        return smallFiles;
     }
 
     @Override
@@ -36,16 +52,24 @@ public final class HotdataWriteResult {
             return false;
         }
         HotdataWriteResult that = (HotdataWriteResult) o;
-        return sinkId.equals(that.sinkId) && files.equals(that.files);
+        return sinkId.equals(that.sinkId)
+                && files.equals(that.files)
+                && smallFiles.equals(that.smallFiles);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(sinkId, files);
+        return Objects.hash(sinkId, files, smallFiles);
     }
 
     @Override
     public String toString() {
-        return "HotdataWriteResult{sink=" + sinkId + ", files=" + files + '}';
+        return "HotdataWriteResult{sink="
+                + sinkId
+                + ", files="
+                + files
+                + ", smallFiles="
+                + smallFiles
+                + '}';
     }
 }

@@ -19,14 +19,17 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 
 /**
  * Encodes rows as Parquet on local disk and, in {@link #prepareCommit()} (before the checkpoint
- * barrier is forwarded), uploads and finalizes every file in Hotdata. What it emits names uploads,
- * never local paths: once the barrier has passed, the data is durable in Hotdata.
+ * barrier is forwarded), uploads and finalizes every file in Hotdata, or, when its files of the
+ * checkpoint are small ({@link HotdataSinkConfig#smallFilesMaxBytes()}), hands their bytes to the
+ * aggregator, which merges all writers' small files into one upload. What it emits names uploads or
+ * carries bytes, never local paths: once the barrier has passed, nothing depends on local disk.
  */
 @Internal
 public class HotdataWriter<IN>
@@ -45,6 +48,7 @@ public class HotdataWriter<IN>
     private final Counter numRecordsSend;
     private final Counter numBytesSend;
     private final Counter uploads;
+    private final Counter smallFiles;
     private boolean endOfInput;
     private boolean endOfInputReported;
 
@@ -95,6 +99,7 @@ public class HotdataWriter<IN>
         this.numRecordsSend = metrics.getNumRecordsSendCounter();
         this.numBytesSend = metrics.getNumBytesSendCounter();
         this.uploads = metrics.counter("hotdataUploads");
+        this.smallFiles = metrics.counter("hotdataSmallFilesToAggregator");
         metrics.gauge("hotdataPeakBufferedBytes", rows::peakBufferedBytes);
     }
 
@@ -132,6 +137,7 @@ public class HotdataWriter<IN>
         }
         // At the end of input a result is sent even without files: it carries the sink id to
         // the aggregator, which in replace mode must publish what earlier checkpoints staged.
+        List<HotdataSmallFile> small = takeSmallFiles(files);
         for (HotdataRollingFiles.LocalFile file : files) {
             uploader.submit(file);
         }
@@ -146,7 +152,42 @@ public class HotdataWriter<IN>
                     config.targetDescription(),
                     upload.uploadId());
         }
-        return Collections.singletonList(new HotdataWriteResult(sinkId, uploaded));
+        return Collections.singletonList(new HotdataWriteResult(sinkId, uploaded, small));
+    }
+
+    /**
+     * Takes the checkpoint's files out of {@code files} as bytes for the aggregator when all of
+     * them are small: none started uploading while written, none is being uploaded already, and
+     * together they are within the limit. Otherwise every file is uploaded here, in parallel with
+     * the other writers, and nothing is taken.
+     */
+    private List<HotdataSmallFile> takeSmallFiles(List<HotdataRollingFiles.LocalFile> files)
+            throws IOException {
+        long limit = config.smallFilesMaxBytes();
+        if (limit <= 0 || files.isEmpty() || uploader.hasInFlight()) {
+            return Collections.emptyList();
+        }
+        long total = 0;
+        for (HotdataRollingFiles.LocalFile file : files) {
+            if (file.growing != null) {
+                return Collections.emptyList();
+            }
+            total += Files.size(file.path);
+            if (total > limit) {
+                return Collections.emptyList();
+            }
+        }
+        List<HotdataSmallFile> small = new ArrayList<>(files.size());
+        for (HotdataRollingFiles.LocalFile file : files) {
+            small.add(
+                    new HotdataSmallFile(file.kind, file.rowCount, Files.readAllBytes(file.path)));
+        }
+        for (HotdataRollingFiles.LocalFile file : files) {
+            Files.deleteIfExists(file.path);
+        }
+        files.clear();
+        smallFiles.inc(small.size());
+        return small;
     }
 
     /** How rows wait for the next checkpoint in the sink's write mode. */

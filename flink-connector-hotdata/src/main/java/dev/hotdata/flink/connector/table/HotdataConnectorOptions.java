@@ -165,6 +165,19 @@ public final class HotdataConnectorOptions {
                     .defaultValue(MemorySize.ofMebiBytes(128))
                     .withDescription("Roll to a new local Parquet file past this size.");
 
+    public static final ConfigOption<MemorySize> SMALL_FILES_MAX_BYTES =
+            ConfigOptions.key("sink.small-files.max-bytes")
+                    .memoryType()
+                    .defaultValue(MemorySize.ofMebiBytes(4))
+                    .withDescription(
+                            "A writer whose files of a checkpoint add up to at most this size"
+                                    + " hands them to the sink's single commit aggregator, which"
+                                    + " merges every writer's files into one Parquet file (row"
+                                    + " groups copied, not re-encoded) and uploads it: a"
+                                    + " checkpoint then costs one load per table, whatever"
+                                    + " 'sink.parallelism' is. Writers with more data upload in"
+                                    + " parallel. 0 turns merging off.");
+
     public static final ConfigOption<ParquetCompression> PARQUET_COMPRESSION =
             ConfigOptions.key("sink.parquet.compression")
                     .enumType(ParquetCompression.class)

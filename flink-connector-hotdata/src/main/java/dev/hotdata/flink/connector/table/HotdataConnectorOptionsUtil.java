@@ -39,6 +39,7 @@ import static dev.hotdata.flink.connector.table.HotdataConnectorOptions.RETRY_BA
 import static dev.hotdata.flink.connector.table.HotdataConnectorOptions.ROLLING_MAX_BYTES;
 import static dev.hotdata.flink.connector.table.HotdataConnectorOptions.SCAN_FETCH_SIZE;
 import static dev.hotdata.flink.connector.table.HotdataConnectorOptions.SCHEMA;
+import static dev.hotdata.flink.connector.table.HotdataConnectorOptions.SMALL_FILES_MAX_BYTES;
 import static dev.hotdata.flink.connector.table.HotdataConnectorOptions.SORTED_BY;
 import static dev.hotdata.flink.connector.table.HotdataConnectorOptions.TABLE;
 import static dev.hotdata.flink.connector.table.HotdataConnectorOptions.WORKSPACE_ID;
@@ -73,6 +74,7 @@ public final class HotdataConnectorOptionsUtil {
                 MAX_RETRIES,
                 RETRY_BACKOFF,
                 ROLLING_MAX_BYTES,
+                SMALL_FILES_MAX_BYTES,
                 BUFFER_FLUSH_MAX_BYTES,
                 PARQUET_COMPRESSION,
                 SCAN_FETCH_SIZE,
@@ -239,6 +241,7 @@ public final class HotdataConnectorOptionsUtil {
                             .setMaxRetries(options.get(MAX_RETRIES))
                             .setRetryBackoff(options.get(RETRY_BACKOFF))
                             .setRollingMaxBytes(options.get(ROLLING_MAX_BYTES).getBytes())
+                            .setSmallFilesMaxBytes(options.get(SMALL_FILES_MAX_BYTES).getBytes())
                             .setBufferFlushMaxBytes(options.get(BUFFER_FLUSH_MAX_BYTES).getBytes())
                             .setParquetOptions(
                                     ParquetWriterOptions.builder()
