@@ -190,6 +190,11 @@ public final class HttpApi implements HttpHandler {
                 r -> Response.json(201, uploads.create(r.workspace, r.json())));
         route(
                 "POST",
+                "/v1/uploads/batch",
+                api,
+                r -> Response.json(201, uploads.createBatch(r.workspace, r.json())));
+        route(
+                "POST",
                 "/v1/uploads/{id}/parts",
                 api,
                 r ->

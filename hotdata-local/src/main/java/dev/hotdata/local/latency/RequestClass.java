@@ -9,7 +9,7 @@ import java.util.Locale;
  * the refusal when the lock is held by another load (409 {@code RESOURCE_LOCKED}).
  */
 public enum RequestClass {
-    /** {@code POST /v1/uploads}. */
+    /** {@code POST /v1/uploads} and {@code POST /v1/uploads/batch} (one control-plane call). */
     UPLOAD_CREATE,
     /** {@code POST /v1/uploads/{id}/parts} (more presigned part URLs). */
     UPLOAD_PARTS,
@@ -47,7 +47,7 @@ public enum RequestClass {
             return STORAGE_PUT;
         }
         if (method.equals("POST")) {
-            if (path.equals("/v1/uploads")) {
+            if (path.equals("/v1/uploads") || path.equals("/v1/uploads/batch")) {
                 return UPLOAD_CREATE;
             }
             if (path.startsWith("/v1/uploads/") && path.endsWith("/parts")) {

@@ -44,6 +44,12 @@ public final class UploadService {
     private static final int MAX_PARTS = 10_000;
     private static final int MAX_MINT_BATCH = 1000;
 
+    /**
+     * Most entries of one {@code POST /v1/uploads/batch}: an assumption (no public source names a
+     * limit).
+     */
+    public static final int MAX_BATCH_UPLOADS = 100;
+
     private final StateStore store;
     private final DataLayout layout;
     private final ServerSettings settings;
@@ -60,35 +66,130 @@ public final class UploadService {
 
     /** {@code POST /v1/uploads}. */
     public ObjectNode create(String ws, JsonNode body) {
-        Long declared = Json.optLong(body, "declared_size_bytes");
-        Long partHint = Json.optLong(body, "part_size");
+        Opened o = open(ws, validate(body));
+        store.write(st -> st.uploads.put(o.record.id, o.record));
+        return o.answer;
+    }
+
+    /**
+     * {@code POST /v1/uploads/batch}: {@code {uploads: CreateUploadRequest[]}} → {@code {uploads:
+     * UploadSessionResponse[]}} in request order. All or nothing: every entry is validated as
+     * {@link #create} validates its body before any session opens; the first invalid entry answers
+     * that entry's 400 (same code) with {@code uploads[i]: } before the message, and nothing is
+     * created. An empty or missing list, or more than {@link #MAX_BATCH_UPLOADS} entries, is 400.
+     * The sessions are stored in one state write.
+     */
+    public ObjectNode createBatch(String ws, JsonNode body) {
+        JsonNode items = body.get("uploads");
+        if (items == null || !items.isArray()) {
+            throw ApiException.badRequest("BAD_REQUEST", "'uploads' must be an array");
+        }
+        if (items.size() == 0) {
+            throw ApiException.badRequest("BAD_REQUEST", "'uploads' must not be empty");
+        }
+        if (items.size() > MAX_BATCH_UPLOADS) {
+            throw ApiException.badRequest(
+                    "BATCH_TOO_LARGE",
+                    "at most " + MAX_BATCH_UPLOADS + " uploads per batch, got " + items.size());
+        }
+        List<Spec> specs = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            if (!item.isObject()) {
+                throw ApiException.badRequest(
+                        "BAD_REQUEST", "uploads[" + i + "] must be an object");
+            }
+            try {
+                specs.add(validate(item));
+            } catch (ApiException e) {
+                throw new ApiException(
+                        e.status(),
+                        e.code(),
+                        "uploads[" + i + "]: " + e.getMessage(),
+                        e.retryAfterSeconds());
+            }
+        }
+        List<Opened> opened = new ArrayList<>(specs.size());
+        for (Spec spec : specs) {
+            opened.add(open(ws, spec));
+        }
+        store.write(
+                st -> {
+                    for (Opened o : opened) {
+                        st.uploads.put(o.record.id, o.record);
+                    }
+                    return null;
+                });
+        ObjectNode out = Json.obj();
+        ArrayNode arr = out.putArray("uploads");
+        for (Opened o : opened) {
+            arr.add(o.answer);
+        }
+        return out;
+    }
+
+    /** A validated {@code CreateUploadRequest}. */
+    private static final class Spec {
+        Long declared;
+        Long partHint;
+        String checksum;
+        String contentType;
+        String contentEncoding;
+        String filename;
+    }
+
+    /** A session opened but not yet stored, and its answer. */
+    private static final class Opened {
+        final UploadRecord record;
+        final ObjectNode answer;
+
+        Opened(UploadRecord record, ObjectNode answer) {
+            this.record = record;
+            this.answer = answer;
+        }
+    }
+
+    /** Checks one {@code CreateUploadRequest} (400 when invalid); opens nothing. */
+    private Spec validate(JsonNode body) {
+        Spec s = new Spec();
+        s.declared = Json.optLong(body, "declared_size_bytes");
+        s.partHint = Json.optLong(body, "part_size");
         String algo = Json.optString(body, "checksum_algo");
-        String checksum = Json.optString(body, "checksum_value");
+        s.checksum = Json.optString(body, "checksum_value");
+        s.contentType = Json.optString(body, "content_type");
+        s.contentEncoding = Json.optString(body, "content_encoding");
+        s.filename = Json.optString(body, "filename");
         if (algo != null && !algo.equalsIgnoreCase("sha256")) {
             throw ApiException.badRequest("UNSUPPORTED_CHECKSUM", "checksum_algo must be 'sha256'");
         }
-        if (checksum != null && algo == null) {
+        if (s.checksum != null && algo == null) {
             throw ApiException.badRequest("BAD_REQUEST", "checksum_value requires checksum_algo");
         }
-        if (declared != null && declared <= 0) {
+        if (s.declared != null && s.declared <= 0) {
             throw ApiException.badRequest("BAD_REQUEST", "declared_size_bytes must be positive");
         }
-        if (declared != null && declared > settings.maxUploadBytes()) {
+        if (s.declared != null && s.declared > settings.maxUploadBytes()) {
             throw ApiException.badRequest(
                     "UPLOAD_TOO_LARGE",
                     "declared_size_bytes exceeds the maximum of " + settings.maxUploadBytes());
         }
+        return s;
+    }
+
+    /** The record and answer of a new session for a validated request; stores nothing. */
+    private Opened open(String ws, Spec spec) {
+        Long declared = spec.declared;
         UploadRecord u = new UploadRecord();
         u.id = Ids.newId("upld");
         u.workspaceId = ws;
         u.finalizeToken = Ids.random(40);
         u.declaredSize = declared;
-        u.contentType = Json.optString(body, "content_type");
-        u.contentEncoding = Json.optString(body, "content_encoding");
-        u.filename = Json.optString(body, "filename");
-        u.checksumValue = checksum;
+        u.contentType = spec.contentType;
+        u.contentEncoding = spec.contentEncoding;
+        u.filename = spec.filename;
+        u.checksumValue = spec.checksum;
         u.createdAt = Ids.now();
-        long partSize = partHint == null ? 8 * ServerSettings.MIB : partHint;
+        long partSize = spec.partHint == null ? 8 * ServerSettings.MIB : spec.partHint;
         partSize = Math.max(settings.minPartSize(), Math.min(MAX_PART_SIZE, partSize));
         ObjectNode out = Json.obj();
         out.put("upload_id", u.id);
@@ -115,8 +216,7 @@ public final class UploadService {
                 }
             }
         }
-        store.write(st -> st.uploads.put(u.id, u));
-        return out;
+        return new Opened(u, out);
     }
 
     /** {@code POST /v1/uploads/{id}/parts}. */

@@ -65,8 +65,8 @@ import static dev.hotdata.flink.connector.client.HotdataTransport.id;
  * <table>
  *   <caption>Per-call retry classification</caption>
  *   <tr><th>call</th><th>retried on</th><th>why</th></tr>
- *   <tr><td>GET, DELETE, {@code query}, {@code createUpload}, {@code mintParts}, {@code addSchema},
- *       {@code addTable}</td><td>every transient failure</td><td>repeating is harmless (a replayed
+ *   <tr><td>GET, DELETE, {@code query}, {@code createUpload}, {@code createUploads},
+ *       {@code mintParts}, {@code addSchema}, {@code addTable}</td><td>every transient failure</td><td>repeating is harmless (a replayed
  *       declare or delete may answer 409/404 when the first attempt had succeeded)</td></tr>
  *   <tr><td>{@code load} with {@code uploadId}</td><td>every transient failure</td><td>the server
  *       claims an upload once, so a replay cannot apply twice (it answers with the original
@@ -350,6 +350,23 @@ public class HotdataClient implements AutoCloseable {
     }
 
     /**
+     * Opens one upload session per request, in the same order, with {@code POST /v1/uploads/batch}
+     * (one round trip for up to 100 requests; longer lists take one call per 100). Retried as
+     * {@link #createUpload} is: an unused session is harmless, it expires. An empty list asks
+     * nothing.
+     *
+     * <p>A server without the route (404 or 405) is remembered by this client, which then opens
+     * sessions one by one with {@code POST /v1/uploads} and no longer asks. A 400 for several
+     * requests (one is invalid, or the batch is beyond a limit of the server) is answered by
+     * opening them one by one for this call: either all open, or the first invalid request's own
+     * 400 is thrown (sessions opened before it are abandoned and expire).
+     */
+    public List<UploadSession> createUploads(List<CreateUploadRequest> requests)
+            throws HotdataException {
+        return uploads.createUploads(requests);
+    }
+
+    /**
      * {@code PUT}s bytes to a presigned storage URL and returns the {@code ETag} verbatim (quotes
      * kept). Sends only {@code Content-Length} and {@code headers}: no credentials. Retried on
      * 429/5xx/transport errors when {@code body} is replayable (not one-shot).
@@ -402,6 +419,23 @@ public class HotdataClient implements AutoCloseable {
      */
     public FinalizedUpload uploadFile(Path file, String contentType) throws HotdataException {
         return uploads.uploadFile(file, contentType);
+    }
+
+    /**
+     * Uploads several files and finalizes each, as {@link #uploadFile} does one, but opens their
+     * sessions together ({@link #createUploads}: one round trip per 100 files). Files up to {@link
+     * HotdataClientConfig#singleUploadMaxBytes()} are then PUT in parallel (up to {@link
+     * HotdataClientConfig#uploadConcurrency()} at once) and finalized; larger ones go after them,
+     * one at a time, as streaming multipart uploads with parallel parts. A single PUT answered 403
+     * (its presigned URL expired while other files went) is retried once with a fresh session.
+     *
+     * <p>Returns the finalized uploads in the order of {@code files}. The first failure cancels the
+     * remaining files and is thrown; uploads already finalized are then left unused (the server
+     * expires them).
+     */
+    public List<FinalizedUpload> uploadFiles(List<Path> files, String contentType)
+            throws HotdataException {
+        return uploads.uploadFiles(files, contentType);
     }
 
     /**

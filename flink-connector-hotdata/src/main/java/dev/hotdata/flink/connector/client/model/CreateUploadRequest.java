@@ -1,8 +1,9 @@
 package dev.hotdata.flink.connector.client.model;
 
 /**
- * Body of {@code POST /v1/uploads} (reference §5.1). With {@code declaredSizeBytes} the server
- * opens a single (or eager multipart) session; without it a streaming multipart session.
+ * Body of {@code POST /v1/uploads} and of each entry of {@code POST /v1/uploads/batch} (reference
+ * §5.1). With {@code declaredSizeBytes} the server opens a single (or eager multipart) session;
+ * without it a streaming multipart session.
  */
 public final class CreateUploadRequest {
 
