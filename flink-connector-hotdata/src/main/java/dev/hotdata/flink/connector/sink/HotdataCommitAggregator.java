@@ -212,23 +212,34 @@ public class HotdataCommitAggregator
     }
 
     /**
-     * Assembles the small files of each kind into one file, uploads it and adds the upload to the
-     * pending ones, in kind order (rows, then deletes: within one writer segment they commute).
+     * Assembles the small files of each kind into one file, uploads them (their sessions opened in
+     * one round trip) and adds the uploads to the pending ones, in kind order (rows, then deletes:
+     * within one writer's segment they commute).
      */
     private void uploadSmallFiles() throws IOException {
-        for (HotdataUploadedFile.Kind kind : HotdataUploadedFile.Kind.values()) {
-            List<SmallFileOnDisk> files = smallFiles.remove(kind);
-            if (files == null || files.isEmpty()) {
-                continue;
-            }
-            List<HotdataParquetAssembler.Input> inputs = new ArrayList<>(files.size());
-            long rows = 0;
-            for (SmallFileOnDisk file : files) {
-                inputs.add(HotdataParquetAssembler.Input.of(file.path));
-                rows += file.rowCount;
-            }
-            Path target = localDirectory.resolve("assembled-" + (smallFileCounter++) + ".parquet");
-            try {
+        if (smallFiles.isEmpty()) {
+            return;
+        }
+        List<Path> targets = new ArrayList<>();
+        List<HotdataUploadedFile.Kind> kinds = new ArrayList<>();
+        List<Long> rowCounts = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        int inputCount = 0;
+        try {
+            for (HotdataUploadedFile.Kind kind : HotdataUploadedFile.Kind.values()) {
+                List<SmallFileOnDisk> files = smallFiles.get(kind);
+                if (files == null || files.isEmpty()) {
+                    continue;
+                }
+                List<HotdataParquetAssembler.Input> inputs = new ArrayList<>(files.size());
+                long rows = 0;
+                for (SmallFileOnDisk file : files) {
+                    inputs.add(HotdataParquetAssembler.Input.of(file.path));
+                    rows += file.rowCount;
+                }
+                Path target =
+                        localDirectory.resolve("assembled-" + (smallFileCounter++) + ".parquet");
+                targets.add(target);
                 HotdataParquetAssembler.Result assembled =
                         HotdataParquetAssembler.assemble(inputs, target);
                 if (assembled.rowCount() != rows) {
@@ -238,19 +249,33 @@ public class HotdataCommitAggregator
                                     + " rows from small files holding "
                                     + rows);
                 }
-                FinalizedUpload upload =
-                        client().uploadFile(target, HotdataParquetFileWriter.CONTENT_TYPE);
+                kinds.add(kind);
+                rowCounts.add(rows);
+                sizes.add(assembled.sizeBytes());
+                inputCount += files.size();
+            }
+            List<FinalizedUpload> uploads =
+                    client().uploadFiles(targets, HotdataParquetFileWriter.CONTENT_TYPE);
+            for (int i = 0; i < uploads.size(); i++) {
                 pending.add(
                         new HotdataUploadedFile(
-                                upload.uploadId(), kind, rows, assembled.sizeBytes()));
-                assembledUploads.inc();
-                assembledInputs.inc(files.size());
-            } finally {
+                                uploads.get(i).uploadId(),
+                                kinds.get(i),
+                                rowCounts.get(i),
+                                sizes.get(i)));
+            }
+            assembledUploads.inc(uploads.size());
+            assembledInputs.inc(inputCount);
+        } finally {
+            for (Path target : targets) {
                 Files.deleteIfExists(target);
+            }
+            for (List<SmallFileOnDisk> files : smallFiles.values()) {
                 for (SmallFileOnDisk file : files) {
                     Files.deleteIfExists(file.path);
                 }
             }
+            smallFiles.clear();
         }
     }
 

@@ -193,8 +193,12 @@ class HotdataCommitAggregatorSmallFilesITCase {
             assertThat(rows.rowCount()).isEqualTo(175);
             assertThat(deletes.kind()).isEqualTo(HotdataUploadedFile.Kind.DELETES);
             assertThat(deletes.rowCount()).isEqualTo(5);
-            // two uploads in all, whatever the number of writers
-            assertThat(HOTDATA.server().requestLog().count("POST", "/v1/uploads")).isEqualTo(2);
+            // two uploads in all, whatever the number of writers, opened in one round trip
+            assertThat(HOTDATA.server().requestLog().count("POST", "/v1/uploads/batch"))
+                    .isEqualTo(1);
+            assertThat(HOTDATA.server().requestLog().count("POST", "/v1/uploads")).isZero();
+            assertThat(HOTDATA.server().requestLog().count("POST", "/v1/uploads/[^/]+/finalize"))
+                    .isEqualTo(2);
 
             // one load publishes every writer's rows
             client.load(
