@@ -158,6 +158,7 @@ class HotdataSoakITCase {
         int parallelism;
         long checkpointMillis;
         long rollingBytes;
+        long smallFilesBytes;
         long bufferBytes;
         long eventsPerSecond;
         EnumSet<Fault> faults;
@@ -208,19 +209,28 @@ class HotdataSoakITCase {
             p.lockAfterLoads = 1 + random.nextInt(4);
             p.lockMillis = 500 + random.nextInt(2_000);
             p.restartAfterLoads = 1 + random.nextInt(6);
+            // drawn last, so the draws above stay what they were for every seed: half the runs
+            // merge small files in the aggregator, half of those with files that never roll
+            p.smallFilesBytes = random.nextBoolean() ? 4L * 1024 * 1024 : 0;
+            if (p.smallFilesBytes > 0 && random.nextBoolean()) {
+                p.rollingBytes = 1L << 20;
+            }
             return p;
         }
 
         String shape() {
             return String.format(
                     Locale.ROOT,
-                    "mode=%s reading=%s events=%d keys=%d parallelism=%d checkpoint=%dms",
+                    "mode=%s reading=%s events=%d keys=%d parallelism=%d checkpoint=%dms"
+                            + " rolling=%d small-files=%d",
                     mode,
                     reading,
                     events,
                     keys,
                     parallelism,
-                    checkpointMillis);
+                    checkpointMillis,
+                    rollingBytes,
+                    smallFilesBytes);
         }
     }
 
@@ -442,6 +452,7 @@ class HotdataSoakITCase {
                                         .setMaxRetries(3)
                                         .setRetryBackoff(Duration.ofMillis(100))
                                         .setRollingMaxBytes(plan.rollingBytes)
+                                        .setSmallFilesMaxBytes(plan.smallFilesBytes)
                                         .setBufferFlushMaxBytes(plan.bufferBytes)
                                         .build(),
                                 plan.failAfterPrepareAt));
@@ -501,12 +512,14 @@ class HotdataSoakITCase {
             result.prepareWindow =
                     String.format(
                             Locale.ROOT,
-                            "%d/%d/%d",
+                            "%d/%d/%d small=%d",
                             SoakSink.UPLOADS_AT_FAILURE.get(),
                             SoakSink.FINALIZED_AT_FAILURE.get(),
-                            SoakSink.LOADED_AT_FAILURE.get());
+                            SoakSink.LOADED_AT_FAILURE.get(),
+                            SoakSink.SMALL_FILES_AT_FAILURE.get());
             result.prepareWindowHit =
-                    SoakSink.FINALIZED_AT_FAILURE.get() > SoakSink.LOADED_AT_FAILURE.get();
+                    SoakSink.FINALIZED_AT_FAILURE.get() > SoakSink.LOADED_AT_FAILURE.get()
+                            || SoakSink.SMALL_FILES_AT_FAILURE.get() > 0;
         }
         injector.clear();
         E2E.server().readings().reset();

@@ -46,7 +46,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>When it fires, it records (in this JVM: the MiniCluster runs every attempt here) how many of
  * the uploads it just received were finalized according to hotdata-local's request log and how many
  * of them a load had already consumed according to the server's state, so the test can prove the
- * window: finalized &gt; loaded.
+ * window: finalized &gt; loaded. A writer with little data hands small files to the aggregator
+ * instead of uploading; then the window is proven by the files it had handed over (their rows never
+ * leave the failed task).
  */
 final class SoakSink<IN>
         implements Sink<IN>,
@@ -67,6 +69,9 @@ final class SoakSink<IN>
     static final AtomicInteger LOADED_AT_FAILURE = new AtomicInteger(-1);
     static final AtomicInteger UPLOADS_AT_FAILURE = new AtomicInteger(-1);
 
+    /** Small files the writer handed over for the aggregator to merge when the failure fired. */
+    static final AtomicInteger SMALL_FILES_AT_FAILURE = new AtomicInteger(-1);
+
     private final HotdataSink<IN> delegate;
 
     /** Negative: no such failure in this run; else the events seen before it may fire. */
@@ -84,6 +89,7 @@ final class SoakSink<IN>
         FINALIZED_AT_FAILURE.set(-1);
         LOADED_AT_FAILURE.set(-1);
         UPLOADS_AT_FAILURE.set(-1);
+        SMALL_FILES_AT_FAILURE.set(-1);
     }
 
     @Override
@@ -161,23 +167,28 @@ final class SoakSink<IN>
             Collection<HotdataWriteResult> results =
                     ((CommittingSinkWriter<IN, HotdataWriteResult>) writer).prepareCommit();
             List<String> uploads = new ArrayList<>();
+            int smallFiles = 0;
             for (HotdataWriteResult result : results) {
                 for (HotdataUploadedFile file : result.files()) {
                     uploads.add(file.uploadId());
                 }
+                smallFiles += result.smallFiles().size();
             }
             if (failAfterPrepareAt >= 0
-                    && !uploads.isEmpty()
+                    && (!uploads.isEmpty() || smallFiles > 0)
                     && SoakFailures.SEEN.get() >= failAfterPrepareAt
                     && SoakFailures.checkpointCompleted()
                     && FAILED_AFTER_PREPARE.compareAndSet(false, true)) {
                 UPLOADS_AT_FAILURE.set(uploads.size());
+                SMALL_FILES_AT_FAILURE.set(smallFiles);
                 FINALIZED_AT_FAILURE.set(finalized(uploads));
                 LOADED_AT_FAILURE.set(consumed(uploads));
                 throw new IOException(
                         "Soak: injected task failure after prepareCommit (uploads "
                                 + uploads
-                                + " finalized, not yet committed)");
+                                + " finalized, "
+                                + smallFiles
+                                + " small files for the aggregator, not yet committed)");
             }
             return results;
         }
