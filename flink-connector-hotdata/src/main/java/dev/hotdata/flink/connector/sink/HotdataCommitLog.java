@@ -8,9 +8,14 @@ import dev.hotdata.flink.connector.client.model.QueryResponse;
 
 import org.apache.flink.annotation.Internal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +27,9 @@ import java.util.UUID;
  *
  * <p>A row proves that exactly the uploads it names were published, because it is written only
  * after their loads succeeded; a row of another run, or of the same checkpoint id with other
- * uploads (a restore from an older savepoint), proves nothing about this committable. Rows whose
+ * uploads (a restore from an older savepoint), proves nothing about this committable. The rows of
+ * several sinks of one database and checkpoint are appended together, in one load ({@link
+ * HotdataDatabaseCommits}); each is still written only after its own loads succeeded. Rows whose
  * mode is {@value #FAILED} record an upload whose load the server refused: if the server later
  * calls that upload consumed, it was consumed by the failed load, not published.
  *
@@ -103,33 +110,49 @@ final class HotdataCommitLog {
 
     /** Appends the row of one published checkpoint. */
     void append(HotdataCommittable c, Instant committedAt) throws HotdataException {
-        append(c, config.writeMode().optionValue(), c.uploadIds(), c.rowCount(), committedAt);
+        appendAll(Collections.singletonList(row(c, committedAt)));
+    }
+
+    /** The row that records one published checkpoint, to be appended with others. */
+    Row row(HotdataCommittable c, Instant committedAt) {
+        return row(c, config.writeMode().optionValue(), c.uploadIds(), c.rowCount(), committedAt);
     }
 
     /** Records that the server refused the load of one upload of the committable. */
     void appendFailure(HotdataCommittable c, HotdataUploadedFile file, Instant at)
             throws HotdataException {
-        append(c, FAILED, file.uploadId(), file.rowCount(), at);
+        appendAll(Collections.singletonList(row(c, FAILED, file.uploadId(), file.rowCount(), at)));
     }
 
-    private void append(HotdataCommittable c, String mode, String uploads, long rows, Instant at)
-            throws HotdataException {
+    /**
+     * One log row, written by {@link #appendAll}. Its key identifies what it records (not when), so
+     * that the key of an append stays the same when the same rows are appended again.
+     */
+    static final class Row {
+        final HotdataCommitLog log;
+        final String csv;
+        final String key;
+
+        private Row(HotdataCommitLog log, String csv, String key) {
+            this.log = log;
+            this.csv = csv;
+            this.key = key;
+        }
+    }
+
+    private Row row(HotdataCommittable c, String mode, String uploads, long rows, Instant at) {
         String csv =
-                String.join(",", COLUMNS.keySet())
-                        + "\n"
-                        + String.join(
-                                ",",
-                                csvField(c.sinkId()),
-                                csvField(jobId),
-                                Long.toString(c.checkpointId()),
-                                csvField(config.table()),
-                                csvField(mode),
-                                csvField(uploads),
-                                Long.toString(rows),
-                                TIMESTAMP.format(at),
-                                csvField(c.runId()))
-                        + "\n";
-        // a retried append whose first answer was lost runs only once
+                String.join(
+                        ",",
+                        csvField(c.sinkId()),
+                        csvField(jobId),
+                        Long.toString(c.checkpointId()),
+                        csvField(config.table()),
+                        csvField(mode),
+                        csvField(uploads),
+                        Long.toString(rows),
+                        TIMESTAMP.format(at),
+                        csvField(c.runId()));
         String key =
                 String.format(
                         "%s/%s/%s/%d/%s/%08x",
@@ -139,16 +162,68 @@ final class HotdataCommitLog {
                         c.checkpointId(),
                         mode,
                         uploads.hashCode());
+        return new Row(this, csv, key);
+    }
+
+    /**
+     * Appends rows, possibly of several sinks (tables) of one database: one load per log table
+     * (sinks of one database normally share one schema, hence one load), through the log of the
+     * first row of each schema.
+     */
+    static void appendAll(List<Row> rows) throws HotdataException {
+        Map<String, List<Row>> bySchema = new LinkedHashMap<>();
+        for (Row row : rows) {
+            bySchema.computeIfAbsent(
+                            row.log.databaseId + "|" + row.log.config.schema(),
+                            k -> new ArrayList<>())
+                    .add(row);
+        }
+        for (List<Row> ofSchema : bySchema.values()) {
+            ofSchema.get(0).log.appendRows(ofSchema);
+        }
+    }
+
+    private void appendRows(List<Row> rows) throws HotdataException {
+        StringBuilder csv = new StringBuilder(String.join(",", COLUMNS.keySet())).append('\n');
+        List<String> keys = new ArrayList<>();
+        for (Row row : rows) {
+            csv.append(row.csv).append('\n');
+            keys.add(row.key);
+        }
+        // a retried append whose first answer was lost runs only once; one row keeps the key it
+        // always had, several rows get a digest of their keys (sorted: arrival order may change)
+        String key;
+        if (keys.size() == 1) {
+            key = keys.get(0);
+        } else {
+            Collections.sort(keys);
+            key = "rows/" + keys.size() + "/" + digest(String.join("\n", keys));
+        }
         try {
-            appendRow(csv, key);
+            appendRow(csv.toString(), key);
         } catch (HotdataException e) {
             if (e.isTransient() || e.statusCode() != 409) {
                 throw e;
             }
-            // The key is taken: by this row from an earlier attempt (its time and job id differ,
-            // so the server calls it a conflict), or by an attempt the server lost. Readers of the
-            // log tolerate a row twice; a missing row would only cost a load replayed later.
-            appendRow(csv, key + "/" + UUID.randomUUID().toString().substring(0, 8));
+            // The key is taken: by these rows from an earlier attempt (their time differs, so the
+            // server calls it a conflict), or by an attempt the server lost. Readers of the log
+            // tolerate a row twice; a missing row would only cost a load replayed later.
+            appendRow(csv.toString(), key + "/" + UUID.randomUUID().toString().substring(0, 8));
+        }
+    }
+
+    private static String digest(String value) {
+        try {
+            byte[] hash =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(value.getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder();
+            for (int i = 0; i < 16; i++) {
+                hex.append(String.format("%02x", hash[i]));
+            }
+            return hex.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 

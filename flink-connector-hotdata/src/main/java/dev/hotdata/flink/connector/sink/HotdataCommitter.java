@@ -25,8 +25,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Publishes each checkpoint's uploads, in checkpoint order, from the single committing subtask the
@@ -57,6 +55,7 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
     private final Clock clock;
     private final HotdataClock sleeper;
     private final Duration lockWait;
+    private final Duration gatherWait;
     private final Counter loads;
     private final Counter loadedRows;
     private final Histogram commitDurations;
@@ -71,6 +70,9 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
 
     private HotdataPublisher publisher;
     private HotdataUploadLoader loader;
+
+    /** This committer's place among the job's sinks into the same database. */
+    private HotdataDatabaseCommits.Member member;
 
     public HotdataCommitter(HotdataSinkConfig config, CommitterInitContext context) {
         this(
@@ -95,7 +97,31 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
             Clock clock,
             HotdataClock sleeper,
             Duration lockWait) {
+        this(
+                config,
+                client,
+                jobId,
+                restoredCheckpointId,
+                metrics,
+                clock,
+                sleeper,
+                lockWait,
+                HotdataDatabaseCommits.GATHER_WAIT);
+    }
+
+    @VisibleForTesting
+    HotdataCommitter(
+            HotdataSinkConfig config,
+            HotdataClient client,
+            String jobId,
+            long restoredCheckpointId,
+            SinkCommitterMetricGroup metrics,
+            Clock clock,
+            HotdataClock sleeper,
+            Duration lockWait,
+            Duration gatherWait) {
         this.config = config;
+        this.gatherWait = gatherWait;
         this.client = client;
         this.jobId = jobId;
         this.restoredCheckpointId = restoredCheckpointId;
@@ -146,42 +172,55 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
     }
 
     /**
-     * Publishes one checkpoint, taking turns on this JVM's lock of the database with the other
-     * sinks into it, for a bounded time: past it the server's lock decides.
+     * Publishes one checkpoint together with the other sinks of this job into the same database
+     * ({@link HotdataDatabaseCommits}): one commit-log append for all of them.
      */
     private void commit(HotdataCommittable committable)
             throws HotdataException, HotdataTargetException, InterruptedException {
         ensureTarget();
-        ReentrantLock lock =
-                HotdataDatabaseLocks.of(
-                        client.config().endpoint(),
-                        client.config().workspaceId(),
-                        target.databaseId());
-        boolean locked = lock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS);
-        if (!locked) {
-            LOG.info(
-                    "Another sink has held database {} for {}; publishing checkpoint {} without"
-                            + " waiting longer (the server's lock decides)",
-                    target.databaseId(),
-                    lockWait,
-                    committable.checkpointId());
+        long start = clock.millis();
+        boolean[] held = new boolean[1];
+        member.commit(
+                committable.checkpointId(),
+                new HotdataDatabaseCommits.Step() {
+                    @Override
+                    public HotdataCommitLog.Row publish()
+                            throws HotdataException, HotdataTargetException, InterruptedException {
+                        held[0] = false;
+                        return HotdataCommitter.this.publish(committable, held);
+                    }
+
+                    @Override
+                    public void finish() {
+                        publisher.finish(committable);
+                        loader.forget(committable);
+                    }
+                },
+                lockWait);
+        if (held[0]) {
+            return;
         }
-        try {
-            if (!declarationRecorded) {
-                target.recordDeclaration(client, config);
-                declarationRecorded = true;
-            }
-            publish(committable);
-        } finally {
-            if (locked) {
-                lock.unlock();
-            }
-        }
+        // from the commit call to the end: the wait for the batch and the other sinks' loads count
+        lastCommitMillis = clock.millis() - start;
+        commitDurations.update(lastCommitMillis);
+        LOG.info(
+                "Published checkpoint {} into {}: {} uploads, {} rows",
+                committable.checkpointId(),
+                config.targetDescription(),
+                committable.files().size(),
+                committable.rowCount());
     }
 
-    private void publish(HotdataCommittable c)
+    /**
+     * This sink's part of a batch: publishes the committable and returns its log row (null when
+     * there is no log, or when the log already proves it published: then {@code held[0]} is set).
+     */
+    private HotdataCommitLog.Row publish(HotdataCommittable c, boolean[] held)
             throws HotdataException, HotdataTargetException, InterruptedException {
-        long start = clock.millis();
+        if (!declarationRecorded) {
+            target.recordDeclaration(client, config);
+            declarationRecorded = true;
+        }
         if (commitLog != null && c.checkpointId() <= restoredCheckpointId && commitLog.holds(c)) {
             LOG.info(
                     "Checkpoint {} of sink {} (run {}) is in the commit log with the same uploads;"
@@ -189,8 +228,8 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
                     c.checkpointId(),
                     c.sinkId(),
                     c.runId());
-            publisher.finish(c);
-            return;
+            held[0] = true;
+            return null;
         }
         if (startedRuns.add(c.sinkId() + "/" + c.runId())) {
             try {
@@ -201,19 +240,7 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
             }
         }
         publisher.publish(c);
-        if (commitLog != null) {
-            commitLog.append(c, clock.instant());
-        }
-        publisher.finish(c);
-        loader.forget(c);
-        lastCommitMillis = clock.millis() - start;
-        commitDurations.update(lastCommitMillis);
-        LOG.info(
-                "Published checkpoint {} into {}: {} uploads, {} rows",
-                c.checkpointId(),
-                config.targetDescription(),
-                c.files().size(),
-                c.rowCount());
+        return commitLog == null ? null : commitLog.row(c, clock.instant());
     }
 
     private void ensureTarget() throws HotdataException, HotdataTargetException {
@@ -244,6 +271,13 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
                                     loads,
                                     loadedRows));
             target = resolved;
+            member =
+                    HotdataDatabaseCommits.join(
+                            client.config().endpoint(),
+                            client.config().workspaceId(),
+                            resolved.databaseId(),
+                            jobId,
+                            gatherWait);
         }
     }
 
@@ -265,6 +299,9 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
 
     @Override
     public void close() {
+        if (member != null) {
+            member.leave();
+        }
         client.close();
     }
 }

@@ -9,8 +9,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One lock per Hotdata database within a JVM. Hotdata holds a write lock per database during a
  * load, so the committers of several sinks into one database (a statement set writing several
- * tables) take turns here instead of racing into 409 {@code RESOURCE_LOCKED} answers. Committers in
- * other processes still meet the server's lock, which the client retries with back-off.
+ * tables) take turns here instead of racing into 409 {@code RESOURCE_LOCKED} answers; the sinks of
+ * one job commit a checkpoint together under it ({@link HotdataDatabaseCommits}), other jobs' take
+ * turns with them. Committers in other processes still meet the server's lock, which the client
+ * retries with back-off.
  */
 @Internal
 final class HotdataDatabaseLocks {
