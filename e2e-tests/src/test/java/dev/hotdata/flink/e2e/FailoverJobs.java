@@ -126,10 +126,12 @@ final class FailoverJobs {
     }
 
     /**
-     * Asserts the {@link FailingMapper.Point#AFTER_PREPARE_COMMIT} failure fired in its window:
-     * uploads were finalized when it fired that no load ever published (the commit log of {@code
-     * database} records every published upload), i.e. finalized uploads of the failed checkpoint
-     * outnumber the loads of them.
+     * Asserts the {@link FailingMapper.Point#AFTER_PREPARE_COMMIT} failure fired in its window (for
+     * sinks whose writers upload their own files: {@code setSmallFilesMaxBytes(0)}; merged small
+     * files are uploaded by the aggregator, possibly after the failure): uploads were finalized
+     * when it fired that no load ever published (the commit log of {@code database} records every
+     * published upload), i.e. finalized uploads of the failed checkpoint outnumber the loads of
+     * them.
      */
     static void assertFailedBetweenFinalizeAndLoad(HotdataTestSupport hotdata, String database)
             throws HotdataException {

@@ -61,7 +61,12 @@ class HotdataSinkFailoverITCase {
         String db = under(reuse, "fail_prepared");
         // no rolling: every upload is finalized by prepareCommit, none while writing, so an upload
         // finalized but never loaded proves the failure came after prepareCommit
-        runJob(db, new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, 500), sink -> sink);
+        // writers upload their own files (no merging in the aggregator), so the uploads finalized
+        // when the failure fires prove its window; the merged path's window: the soak (SoakSink)
+        runJob(
+                db,
+                new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, 500),
+                sink -> sink.setSmallFilesMaxBytes(0));
         E2E.hotdata().assertExactly(db, TABLE, ROWS);
         FailoverJobs.assertFailedBetweenFinalizeAndLoad(E2E.hotdata(), db);
     }

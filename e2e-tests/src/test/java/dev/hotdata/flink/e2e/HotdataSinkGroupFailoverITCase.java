@@ -63,7 +63,10 @@ class HotdataSinkGroupFailoverITCase {
                 FailoverJobs.withFailingMapper(
                         ids, new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, ROWS / 6));
         for (String table : TABLES) {
-            passed.sinkTo(E2E.hotdata().sink(db, table).build()).uid("sink-" + table);
+            // writers upload their own files, so the uploads finalized when the failure fires
+            // prove its window (the merged small-file path's window: the soak, SoakSink)
+            passed.sinkTo(E2E.hotdata().sink(db, table).setSmallFilesMaxBytes(0).build())
+                    .uid("sink-" + table);
         }
         FailoverJobs.requireChainedWithWriter(env);
         env.execute("group failover " + db);

@@ -91,7 +91,9 @@ class HotdataSinkModesFailoverITCase {
                         .sink(db, TABLE)
                         .setRowConverter(
                                 TestRows.ROW_TYPE, HotdataSinkModesFailoverITCase::upsertEvent)
-                        .setKeyColumns("id"));
+                        .setKeyColumns("id")
+                        // writers upload their own files: the finalized uploads prove the window
+                        .setSmallFilesMaxBytes(0));
         assertUpsertResult(db);
         FailoverJobs.assertFailedBetweenFinalizeAndLoad(E2E.hotdata(), db);
     }
@@ -139,7 +141,8 @@ class HotdataSinkModesFailoverITCase {
                 db,
                 KEYS + KEYS / 2,
                 new FailingMapper(FailingMapper.Point.AFTER_PREPARE_COMMIT, KEYS / 4),
-                insertOnlySink(db));
+                // writers upload their own files: the finalized uploads prove the window
+                insertOnlySink(db).setSmallFilesMaxBytes(0));
         E2E.hotdata().assertExactly(db, TABLE, KEYS);
         FailoverJobs.assertFailedBetweenFinalizeAndLoad(E2E.hotdata(), db);
     }
