@@ -471,6 +471,38 @@ class ReadingsITCase {
     }
 
     /**
+     * A load of one table held in its lock until released (delay after claim by path): under TABLE
+     * a load into another table completes meanwhile; the held load then completes.
+     */
+    @Test
+    void aLoadHeldUntilReleasedWhileAnotherTableLoads() {
+        readings().lockScope(LockScope.TABLE);
+        String db = db();
+        String a = api.uploadParquet(tmp, "SELECT 1::BIGINT AS id");
+        String b = api.uploadParquet(tmp, "SELECT 2::BIGINT AS id");
+        FaultRule held =
+                HOTDATA.server()
+                        .faults()
+                        .delayAfterClaim(
+                                1,
+                                "/v1/databases/[^/]+/schemas/s/tables/a/loads",
+                                Duration.ofMinutes(2));
+        Api.Resp first =
+                api.load(db, "s", "a", obj("mode", "append", "async", true, "upload_id", a));
+        assertThat(first.status).isEqualTo(202);
+        Api.await("a's load holds its lock", Duration.ofSeconds(10), () -> held.hits() == 1);
+        assertThat(append(db, "b", b).status).isEqualTo(200);
+        assertThat(jobStatus(first)).isNotEqualTo("succeeded"); // held until released
+        held.release();
+        Api.await(
+                "a's load done",
+                Duration.ofSeconds(30),
+                () -> jobStatus(first).equals("succeeded"));
+        assertThat(count(db, "a")).isEqualTo("[[1]]");
+        assertThat(count(db, "b")).isEqualTo("[[1]]");
+    }
+
+    /**
      * A held table (as by a running load of it) refuses loads into that table under both scopes,
      * and into the database's other tables only under DATABASE; a held database refuses every table
      * under both, also tables that do not exist yet.

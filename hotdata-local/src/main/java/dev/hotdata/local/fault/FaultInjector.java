@@ -227,27 +227,41 @@ public final class FaultInjector {
      * of the same upload against it (that one answers 409 {@code CONFLICT}).
      */
     public FaultRule delayAfterClaim(int times, Duration delay) {
+        return delayAfterClaim(times, ".*/loads", delay);
+    }
+
+    /**
+     * Like {@link #delayAfterClaim(int, Duration)} for the loads whose path {@code
+     * /v1/databases/{id}/schemas/{schema}/tables/{table}/loads} (whichever route the load came by;
+     * normalized names) matches {@code pathRegex}, e.g. {@code
+     * "/v1/databases/[^/]+/schemas/public/tables/a/loads"}. {@link FaultRule#release()} ends the
+     * holds early: with a long delay, a load held until the test says so.
+     */
+    public FaultRule delayAfterClaim(int times, String pathRegex, Duration delay) {
         return add(
                 new FaultRule(
                         FaultRule.Kind.DELAY_AFTER_CLAIM,
                         times,
                         "POST",
-                        ".*/loads",
+                        pathRegex,
                         0,
                         null,
                         null,
                         delay));
     }
 
-    /** Internal (load service): the delay-after-claim that applies to this load, or zero. */
-    public Duration takeDelayAfterClaim() {
+    /**
+     * Internal (load service): waits out the delay-after-claim that applies to a load of this
+     * (canonical) path, if any.
+     */
+    public void delayAfterClaim(String loadPath) throws InterruptedException {
         for (FaultRule r : rules) {
-            if (r.kind() == FaultRule.Kind.DELAY_AFTER_CLAIM && r.tryTake()) {
+            if (r.kind() == FaultRule.Kind.DELAY_AFTER_CLAIM && r.tryApply("POST", loadPath)) {
                 rules.removeIf(x -> x.remaining() <= 0);
-                return r.delay();
+                r.awaitDelay();
+                return;
             }
         }
-        return Duration.ZERO;
     }
 
     /** Loads re-applied by {@link #reapplyConsumedUploads(int)} since the last {@link #clear()}. */
@@ -293,6 +307,7 @@ public final class FaultInjector {
     public void clear() {
         for (FaultRule r : rules) {
             r.cancel();
+            r.release(); // no load stays held by a cleared rule
         }
         rules.clear();
         settings.clearUploadAging();

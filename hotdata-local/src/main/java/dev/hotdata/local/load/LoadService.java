@@ -366,14 +366,18 @@ public final class LoadService {
             // refuses a second writer with RESOURCE_LOCKED while a load runs)
             pauseLatency(RequestClass.LOAD_APPLY);
             if (p.upload != null && !p.reapply) {
-                java.time.Duration hold = faults.takeDelayAfterClaim();
-                if (!hold.isZero()) {
-                    try {
-                        Thread.sleep(hold.toMillis());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted (server stopping)", e);
-                    }
+                try {
+                    faults.delayAfterClaim(
+                            "/v1/databases/"
+                                    + p.databaseId
+                                    + "/schemas/"
+                                    + p.schema
+                                    + "/tables/"
+                                    + p.table
+                                    + "/loads");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted (server stopping)", e);
                 }
                 FaultRule rule = faults.takeFailAfterClaim();
                 if (rule != null) {
