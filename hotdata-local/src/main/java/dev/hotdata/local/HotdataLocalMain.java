@@ -1,5 +1,6 @@
 package dev.hotdata.local;
 
+import dev.hotdata.local.api.LockScope;
 import dev.hotdata.local.api.UploadReuse;
 import dev.hotdata.local.latency.LatencyProfile;
 
@@ -11,8 +12,8 @@ import java.util.concurrent.CountDownLatch;
  * Command line: {@code java -jar hotdata-local-*-runnable.jar --port P --data-dir D [--api-key K]
  * [--workspace W]... [--host 127.0.0.1] [--allow-host NAME]... [--upload-ttl 24h] [--upload-reuse
  * replay|conflict] [--failed-load-consumes-upload] [--no-database-name-lookup] [--listing-has-key]
- * [--latency-profile none|cloud] [--latency-scale 1.0] [--latency-seed N]}. Stops cleanly on
- * SIGTERM / Ctrl-C.
+ * [--lock-scope database|table] [--latency-profile none|cloud] [--latency-scale 1.0]
+ * [--latency-seed N]}. Stops cleanly on SIGTERM / Ctrl-C.
  */
 public final class HotdataLocalMain {
     private HotdataLocalMain() {}
@@ -92,6 +93,14 @@ public final class HotdataLocalMain {
                         throw new IllegalArgumentException(
                                 "--upload-reuse must be replay or conflict, not " + v);
                     }
+                    break;
+                case "--lock-scope":
+                    LockScope scope = LockScope.ofWireName(v);
+                    if (scope == null) {
+                        throw new IllegalArgumentException(
+                                "--lock-scope must be database or table, not " + v);
+                    }
+                    b.lockScope(scope);
                     break;
                 default:
                     throw new IllegalArgumentException("unknown option " + a);
@@ -188,6 +197,7 @@ public final class HotdataLocalMain {
                         + "[--upload-ttl 24h] "
                         + "[--upload-reuse replay|conflict] [--failed-load-consumes-upload] "
                         + "[--no-database-name-lookup] [--listing-has-key] "
+                        + "[--lock-scope database|table] "
                         + "[--latency-profile none|cloud] [--latency-scale 1.0] "
                         + "[--latency-seed N]");
         System.err.println();

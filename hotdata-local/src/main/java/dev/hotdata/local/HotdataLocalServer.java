@@ -1,5 +1,6 @@
 package dev.hotdata.local;
 
+import dev.hotdata.local.api.LockScope;
 import dev.hotdata.local.api.ServerReadings;
 import dev.hotdata.local.api.ServerSettings;
 import dev.hotdata.local.api.UploadReuse;
@@ -88,6 +89,7 @@ public final class HotdataLocalServer implements AutoCloseable {
                 new ServerReadings(b.uploadReuse, b.failedLoadConsumesUpload, b.listingHasKey);
         settings.latency(new Latency(b.latencyProfile, b.latencyScale, b.latencySeed));
         this.readings.initialDatabaseNameLookup(b.databaseNameLookup);
+        this.readings.initialLockScope(b.lockScope);
         this.faults = new FaultInjector(() -> core.locks(), settings);
     }
 
@@ -302,6 +304,7 @@ public final class HotdataLocalServer implements AutoCloseable {
         private boolean failedLoadConsumesUpload;
         private boolean databaseNameLookup = true;
         private boolean listingHasKey;
+        private LockScope lockScope = LockScope.DATABASE;
         private final List<String> allowedHosts = new ArrayList<>();
         private LatencyProfile latencyProfile = LatencyProfile.NONE;
         private double latencyScale = 1.0;
@@ -449,6 +452,16 @@ public final class HotdataLocalServer implements AutoCloseable {
          */
         public Builder listingHasKey(boolean hasKey) {
             this.listingHasKey = hasKey;
+            return this;
+        }
+
+        /**
+         * What a load's write lock covers: {@link LockScope#DATABASE} (default) or {@link
+         * LockScope#TABLE}. Changeable later via {@code readings()}; see {@link
+         * ServerReadings#lockScope()}.
+         */
+        public Builder lockScope(LockScope scope) {
+            this.lockScope = Objects.requireNonNull(scope);
             return this;
         }
 

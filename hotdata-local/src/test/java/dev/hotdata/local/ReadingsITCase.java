@@ -1,5 +1,6 @@
 package dev.hotdata.local;
 
+import dev.hotdata.local.api.LockScope;
 import dev.hotdata.local.api.ServerReadings;
 import dev.hotdata.local.api.UploadReuse;
 import dev.hotdata.local.fault.FaultRule;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -415,6 +418,169 @@ class ReadingsITCase {
         assertThat(api.get("/_local/readings").json.get("listing_has_key").asBoolean()).isTrue();
         readings().reset();
         assertThat(listedTable(db).has("key")).isFalse();
+    }
+
+    private String jobStatus(Api.Resp submitted) {
+        return api.get("/v1/jobs/" + submitted.json.get("id").asText()).json.get("status").asText();
+    }
+
+    /**
+     * Two loads at once, the first holding its lock (delay after its claim): under TABLE a load
+     * into another table of the database is 200, under DATABASE 409 RESOURCE_LOCKED; a second load
+     * into the same table is 409 under both.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(LockScope.class)
+    void concurrentLoadsIntoDifferentTablesRunTogetherOnlyUnderTableScope(LockScope scope) {
+        readings().lockScope(scope);
+        String db = db();
+        String a1 = api.uploadParquet(tmp, "SELECT 1::BIGINT AS id");
+        String a2 = api.uploadParquet(tmp, "SELECT 2::BIGINT AS id");
+        String b1 = api.uploadParquet(tmp, "SELECT 3::BIGINT AS id");
+        FaultRule running = HOTDATA.server().faults().delayAfterClaim(1, Duration.ofSeconds(5));
+        Api.Resp first =
+                api.load(db, "s", "a", obj("mode", "append", "async", true, "upload_id", a1));
+        assertThat(first.status).isEqualTo(202);
+        Api.await("a's load holds its lock", Duration.ofSeconds(10), () -> running.hits() == 1);
+
+        Api.Resp otherTable = append(db, "b", b1);
+        Api.Resp sameTable = append(db, "a", a2);
+        // both answered while a's load still held its lock (5 s): evidence of the overlap
+        assertThat(jobStatus(first)).isNotEqualTo("succeeded");
+        if (scope == LockScope.TABLE) {
+            assertThat(otherTable.status).isEqualTo(200);
+        } else {
+            assertThat(otherTable.status).isEqualTo(409);
+            assertThat(otherTable.errorCode()).isEqualTo("RESOURCE_LOCKED");
+        }
+        assertThat(sameTable.status).isEqualTo(409);
+        assertThat(sameTable.errorCode()).isEqualTo("RESOURCE_LOCKED");
+
+        Api.await(
+                "a's load done",
+                Duration.ofSeconds(30),
+                () -> jobStatus(first).equals("succeeded"));
+        assertThat(count(db, "a")).isEqualTo("[[1]]");
+        // the refused loads did not consume their uploads
+        assertThat(append(db, "a", a2).status).isEqualTo(200);
+        assertThat(append(db, "b", b1).status).isEqualTo(200);
+        assertThat(count(db, "a")).isEqualTo("[[2]]");
+        assertThat(count(db, "b")).isEqualTo("[[1]]");
+        assertThat(loads(db).stream().filter(e -> e.status() == 409).count())
+                .isEqualTo(scope == LockScope.TABLE ? 1 : 2);
+    }
+
+    /**
+     * A load of one table held in its lock until released (delay after claim by path): under TABLE
+     * a load into another table completes meanwhile; the held load then completes.
+     */
+    @Test
+    void aLoadHeldUntilReleasedWhileAnotherTableLoads() {
+        readings().lockScope(LockScope.TABLE);
+        String db = db();
+        String a = api.uploadParquet(tmp, "SELECT 1::BIGINT AS id");
+        String b = api.uploadParquet(tmp, "SELECT 2::BIGINT AS id");
+        FaultRule held =
+                HOTDATA.server()
+                        .faults()
+                        .delayAfterClaim(
+                                1,
+                                "/v1/databases/[^/]+/schemas/s/tables/a/loads",
+                                Duration.ofMinutes(2));
+        Api.Resp first =
+                api.load(db, "s", "a", obj("mode", "append", "async", true, "upload_id", a));
+        assertThat(first.status).isEqualTo(202);
+        Api.await("a's load holds its lock", Duration.ofSeconds(10), () -> held.hits() == 1);
+        assertThat(append(db, "b", b).status).isEqualTo(200);
+        assertThat(jobStatus(first)).isNotEqualTo("succeeded"); // held until released
+        held.release();
+        Api.await(
+                "a's load done",
+                Duration.ofSeconds(30),
+                () -> jobStatus(first).equals("succeeded"));
+        assertThat(count(db, "a")).isEqualTo("[[1]]");
+        assertThat(count(db, "b")).isEqualTo("[[1]]");
+    }
+
+    /**
+     * A held table (as by a running load of it) refuses loads into that table under both scopes,
+     * and into the database's other tables only under DATABASE; a held database refuses every table
+     * under both, also tables that do not exist yet.
+     */
+    @Test
+    void heldTablesAndDatabasesUnderEachScope() {
+        String db = db();
+        String up = api.uploadParquet(tmp, "SELECT 1::BIGINT AS id");
+        readings().lockScope(LockScope.TABLE);
+        try (LockHold a = HOTDATA.server().faults().holdTableLock(db, "s", "A")) {
+            assertThat(append(db, "a", up).errorCode()).isEqualTo("RESOURCE_LOCKED");
+            // switched while the table is held: the database lock is not free either
+            readings().lockScope(LockScope.DATABASE);
+            assertThat(append(db, "b", up).errorCode()).isEqualTo("RESOURCE_LOCKED");
+            readings().lockScope(LockScope.TABLE);
+            assertThat(append(db, "b", up).status).isEqualTo(200);
+            assertThat(a.isHeld()).isTrue();
+        }
+        String other = api.uploadParquet(tmp, "SELECT 2::BIGINT AS id");
+        for (LockScope scope : LockScope.values()) {
+            readings().lockScope(scope);
+            try (LockHold whole = HOTDATA.server().faults().holdLock(db)) {
+                assertThat(append(db, "a", other).errorCode())
+                        .as(scope.name())
+                        .isEqualTo("RESOURCE_LOCKED");
+                assertThat(append(db, "b", other).errorCode())
+                        .as(scope.name())
+                        .isEqualTo("RESOURCE_LOCKED");
+                assertThat(append(db, "new_table", other).errorCode())
+                        .as(scope.name())
+                        .isEqualTo("RESOURCE_LOCKED");
+            }
+        }
+        assertThat(append(db, "a", other).status).isEqualTo(200);
+        assertThat(count(db, "a")).isEqualTo("[[1]]");
+        assertThat(count(db, "b")).isEqualTo("[[1]]");
+    }
+
+    @Test
+    void lockScopeOverHttpOnTheBuilderAndTheCommandLine() {
+        assertThat(readings().lockScope()).isEqualTo(LockScope.DATABASE);
+        assertThat(api.get("/_local/readings").json.get("lock_scope").asText())
+                .isEqualTo("database");
+        Api.Resp set = api.withWorkspace(null).post("/_local/readings", obj("lock_scope", "table"));
+        assertThat(set.status).isEqualTo(200);
+        assertThat(set.json.get("lock_scope").asText()).isEqualTo("table");
+        assertThat(readings().lockScope()).isEqualTo(LockScope.TABLE);
+        assertThat(api.post("/_local/readings", obj("lock_scope", "schema")).status).isEqualTo(400);
+        assertThat(api.post("/_local/readings", obj("lock_scope", true)).status).isEqualTo(400);
+        assertThat(readings().lockScope()).isEqualTo(LockScope.TABLE);
+        assertThat(api.delete("/_local/readings").json.get("lock_scope").asText())
+                .isEqualTo("database");
+        assertThat(readings().lockScope()).isEqualTo(LockScope.DATABASE);
+
+        HotdataLocalMain.Options o =
+                HotdataLocalMain.parse(
+                        new String[] {
+                            "--data-dir", tmp.resolve("cli").toString(), "--lock-scope", "TABLE"
+                        });
+        try (HotdataLocalServer s = o.builder.dataDir(o.dataDir).build()) {
+            assertThat(s.readings().lockScope()).isEqualTo(LockScope.TABLE);
+            s.readings().lockScope(LockScope.DATABASE).reset();
+            assertThat(s.readings().lockScope()).isEqualTo(LockScope.TABLE);
+        }
+        assertThatThrownBy(
+                        () ->
+                                HotdataLocalMain.parse(
+                                        new String[] {
+                                            "--data-dir", tmp.toString(), "--lock-scope", "row"
+                                        }))
+                .isInstanceOf(IllegalArgumentException.class);
+        try (HotdataLocalServer s =
+                HotdataLocalServer.builder()
+                        .dataDir(tmp.resolve("b"))
+                        .lockScope(LockScope.TABLE)
+                        .build()) {
+            assertThat(s.readings().lockScope()).isEqualTo(LockScope.TABLE);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.hotdata.local.fault;
 
+import dev.hotdata.local.api.Identifiers;
 import dev.hotdata.local.api.ServerSettings;
 import dev.hotdata.local.load.WriteLocks;
 
@@ -93,24 +94,62 @@ public final class FaultInjector {
                         null));
     }
 
-    /** Takes the database's write lock until {@link LockHold#release()} (waits up to 30 s). */
+    /**
+     * Takes the database's write lock until {@link LockHold#release()} (waits up to 30 s for the
+     * loads running in it to end). Under both lock scopes every load into the database answers 409
+     * {@code RESOURCE_LOCKED} meanwhile: under {@code TABLE} it holds every table of the database,
+     * including tables that do not exist yet.
+     */
     public LockHold holdLock(String databaseId) {
         WriteLocks l = locks.get();
+        WriteLocks.Held held;
         try {
-            if (!l.acquire(databaseId, 30_000)) {
-                throw new IllegalStateException(
-                        "write lock of " + databaseId + " not free in 30 s");
-            }
+            held = l.acquireDatabase(databaseId, 30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        return new LockHold(databaseId, () -> l.release(databaseId));
+        if (held == null) {
+            throw new IllegalStateException("write lock of " + databaseId + " not free in 30 s");
+        }
+        return new LockHold(databaseId, () -> l.release(held));
     }
 
     /** Takes the database's write lock and releases it after {@code duration}. */
     public LockHold holdLock(String databaseId, Duration duration) {
         LockHold hold = holdLock(databaseId);
+        timer.schedule(hold::release, duration.toMillis(), TimeUnit.MILLISECONDS);
+        return hold;
+    }
+
+    /**
+     * Takes one table's write lock until {@link LockHold#release()}, as a load of that table
+     * running would (waits up to 30 s): loads into that table answer 409 {@code RESOURCE_LOCKED};
+     * loads into other tables of the database do too under lock scope {@code DATABASE}, not under
+     * {@code TABLE}.
+     */
+    public LockHold holdTableLock(String databaseId, String schema, String table) {
+        String s = Identifiers.normalize("schema", schema);
+        String t = Identifiers.normalize("table", table);
+        WriteLocks l = locks.get();
+        WriteLocks.Held held;
+        try {
+            held = l.acquireTable(databaseId, s, t, 30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        if (held == null) {
+            throw new IllegalStateException(
+                    "write lock of " + databaseId + " " + s + "." + t + " not free in 30 s");
+        }
+        return new LockHold(databaseId, () -> l.release(held));
+    }
+
+    /** Takes one table's write lock and releases it after {@code duration}. */
+    public LockHold holdTableLock(
+            String databaseId, String schema, String table, Duration duration) {
+        LockHold hold = holdTableLock(databaseId, schema, table);
         timer.schedule(hold::release, duration.toMillis(), TimeUnit.MILLISECONDS);
         return hold;
     }
@@ -188,27 +227,41 @@ public final class FaultInjector {
      * of the same upload against it (that one answers 409 {@code CONFLICT}).
      */
     public FaultRule delayAfterClaim(int times, Duration delay) {
+        return delayAfterClaim(times, ".*/loads", delay);
+    }
+
+    /**
+     * Like {@link #delayAfterClaim(int, Duration)} for the loads whose path {@code
+     * /v1/databases/{id}/schemas/{schema}/tables/{table}/loads} (whichever route the load came by;
+     * normalized names) matches {@code pathRegex}, e.g. {@code
+     * "/v1/databases/[^/]+/schemas/public/tables/a/loads"}. {@link FaultRule#release()} ends the
+     * holds early: with a long delay, a load held until the test says so.
+     */
+    public FaultRule delayAfterClaim(int times, String pathRegex, Duration delay) {
         return add(
                 new FaultRule(
                         FaultRule.Kind.DELAY_AFTER_CLAIM,
                         times,
                         "POST",
-                        ".*/loads",
+                        pathRegex,
                         0,
                         null,
                         null,
                         delay));
     }
 
-    /** Internal (load service): the delay-after-claim that applies to this load, or zero. */
-    public Duration takeDelayAfterClaim() {
+    /**
+     * Internal (load service): waits out the delay-after-claim that applies to a load of this
+     * (canonical) path, if any.
+     */
+    public void delayAfterClaim(String loadPath) throws InterruptedException {
         for (FaultRule r : rules) {
-            if (r.kind() == FaultRule.Kind.DELAY_AFTER_CLAIM && r.tryTake()) {
+            if (r.kind() == FaultRule.Kind.DELAY_AFTER_CLAIM && r.tryApply("POST", loadPath)) {
                 rules.removeIf(x -> x.remaining() <= 0);
-                return r.delay();
+                r.awaitDelay();
+                return;
             }
         }
-        return Duration.ZERO;
     }
 
     /** Loads re-applied by {@link #reapplyConsumedUploads(int)} since the last {@link #clear()}. */
@@ -254,6 +307,7 @@ public final class FaultInjector {
     public void clear() {
         for (FaultRule r : rules) {
             r.cancel();
+            r.release(); // no load stays held by a cleared rule
         }
         rules.clear();
         settings.clearUploadAging();

@@ -1,6 +1,8 @@
 package dev.hotdata.local.fault;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -34,6 +36,7 @@ public final class FaultRule {
     private final Integer retryAfterSeconds;
     private final String errorCode;
     private final Duration delay;
+    private final CountDownLatch released = new CountDownLatch(1);
 
     FaultRule(
             Kind kind,
@@ -99,6 +102,19 @@ public final class FaultRule {
     /** Disarms the rule. */
     public void cancel() {
         remaining.set(0);
+    }
+
+    /**
+     * Ends the waits this rule is causing now and later ({@link Kind#DELAY_AFTER_CLAIM}: the loads
+     * holding their claim and lock go on at once).
+     */
+    public void release() {
+        released.countDown();
+    }
+
+    /** Waits for the rule's delay, or less if {@link #release()}d (load service). */
+    void awaitDelay() throws InterruptedException {
+        released.await(delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     public int status() {

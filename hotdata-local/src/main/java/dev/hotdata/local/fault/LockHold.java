@@ -2,7 +2,10 @@ package dev.hotdata.local.fault;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A database write lock held on purpose by a test; release it (or let its duration end). */
+/**
+ * A write lock (a database's or one table's) held on purpose by a test; release it (or let its
+ * duration end).
+ */
 public final class LockHold implements AutoCloseable {
     private final String databaseId;
     private final Runnable releaser;

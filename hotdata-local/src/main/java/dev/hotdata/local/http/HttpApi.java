@@ -2,6 +2,7 @@ package dev.hotdata.local.http;
 
 import dev.hotdata.local.api.ApiException;
 import dev.hotdata.local.api.Json;
+import dev.hotdata.local.api.LockScope;
 import dev.hotdata.local.api.ServerReadings;
 import dev.hotdata.local.api.ServerSettings;
 import dev.hotdata.local.api.UploadReuse;
@@ -798,7 +799,17 @@ public final class HttpApi implements HttpHandler {
                     throw ApiException.badRequest(
                             "BAD_REQUEST", "lock needs database_id and duration_ms");
                 }
-                faults.holdLock(db, Duration.ofMillis(dur));
+                String lockTable = Json.optString(b, "table");
+                if (lockTable == null) {
+                    faults.holdLock(db, Duration.ofMillis(dur));
+                } else {
+                    String lockSchema = Json.optString(b, "schema");
+                    faults.holdTableLock(
+                            db,
+                            lockSchema == null ? "public" : lockSchema,
+                            lockTable,
+                            Duration.ofMillis(dur));
+                }
                 break;
             case "presign_ttl":
                 faults.presignTtl(Duration.ofMillis(Json.optLong(b, "ttl_ms")));
@@ -836,7 +847,8 @@ public final class HttpApi implements HttpHandler {
     /**
      * {@code POST /_local/readings}: {@code {"upload_reuse":"replay"|"conflict",
      * "failed_load_consumes_upload":true|false, "database_name_lookup":true|false,
-     * "listing_has_key":true|false}}, each optional; answers the readings now in force.
+     * "listing_has_key":true|false, "lock_scope":"database"|"table"}}, each optional; answers the
+     * readings now in force.
      */
     private Response setReadings(Request r) {
         JsonNode b = r.json();
@@ -848,6 +860,15 @@ public final class HttpApi implements HttpHandler {
                     "BAD_REQUEST", "database_name_lookup must be true or false");
         }
         JsonNode hasKey = b.get("listing_has_key");
+        JsonNode scope = b.get("lock_scope");
+        LockScope newScope = null;
+        if (scope != null && !scope.isNull()) {
+            newScope = scope.isTextual() ? LockScope.ofWireName(scope.asText()) : null;
+            if (newScope == null) {
+                throw ApiException.badRequest(
+                        "BAD_REQUEST", "lock_scope must be 'database' or 'table'");
+            }
+        }
         UploadReuse newReuse = null;
         if (reuse != null && !reuse.isNull()) {
             String v = reuse.asText("").toLowerCase(Locale.ROOT);
@@ -879,6 +900,9 @@ public final class HttpApi implements HttpHandler {
         if (hasKey != null && hasKey.isBoolean()) {
             readings.listingHasKey(hasKey.booleanValue());
         }
+        if (newScope != null) {
+            readings.lockScope(newScope);
+        }
         return readingsJson();
     }
 
@@ -888,6 +912,7 @@ public final class HttpApi implements HttpHandler {
         out.put("failed_load_consumes_upload", readings.failedLoadConsumesUpload());
         out.put("database_name_lookup", readings.databaseNameLookup());
         out.put("listing_has_key", readings.listingHasKey());
+        out.put("lock_scope", readings.lockScope().wireName());
         return Response.json(200, out);
     }
 

@@ -19,7 +19,7 @@ public enum RequestClass {
     UPLOAD_FINALIZE,
     /** A load request, before the write lock is taken (routing, validation, reading the data). */
     LOAD_ACCEPT,
-    /** A load, while it holds the database's write lock (applying and publishing). */
+    /** A load, while it holds its write lock (database or table; applying and publishing). */
     LOAD_APPLY,
     /** A load refused with 409 {@code RESOURCE_LOCKED}: the extra time until the refusal. */
     LOAD_LOCKED,

@@ -53,8 +53,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Managed-table loads: validation, the per-database write lock, the upload claim, the DuckDB work
- * and the atomic publish of a new table generation.
+ * Managed-table loads: validation, the write lock (per database or per table: {@link
+ * ServerReadings#lockScope()}), the upload claim, the DuckDB work and the atomic publish of a new
+ * table generation.
  */
 public final class LoadService {
     private final StateStore store;
@@ -139,6 +140,9 @@ public final class LoadService {
 
         /** The table file published from the upload (recorded in the receipt). */
         String incomingPath;
+
+        /** The write lock this load took (database or table, as the reading said then). */
+        WriteLocks.Held lock;
     }
 
     /** {@code POST .../schemas/{s}/tables/{t}/loads} (database- or connection-scoped). */
@@ -275,7 +279,7 @@ public final class LoadService {
             p.upload = uploads.claim(ws, p.req.uploadId);
         }
         try {
-            locks.acquireOrConflict(p.databaseId);
+            p.lock = locks.acquireOrConflict(p.databaseId, p.schema, p.table, readings.lockScope());
         } catch (ApiException e) {
             releaseClaims(p);
             // latency profile: the refusal's cost, holding nothing (the claim is given back)
@@ -298,7 +302,7 @@ public final class LoadService {
                             return null;
                         });
             } catch (RuntimeException e) {
-                locks.release(p.databaseId);
+                locks.release(p.lock);
                 releaseClaims(p);
                 throw e;
             }
@@ -362,14 +366,18 @@ public final class LoadService {
             // refuses a second writer with RESOURCE_LOCKED while a load runs)
             pauseLatency(RequestClass.LOAD_APPLY);
             if (p.upload != null && !p.reapply) {
-                java.time.Duration hold = faults.takeDelayAfterClaim();
-                if (!hold.isZero()) {
-                    try {
-                        Thread.sleep(hold.toMillis());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted (server stopping)", e);
-                    }
+                try {
+                    faults.delayAfterClaim(
+                            "/v1/databases/"
+                                    + p.databaseId
+                                    + "/schemas/"
+                                    + p.schema
+                                    + "/tables/"
+                                    + p.table
+                                    + "/loads");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted (server stopping)", e);
                 }
                 FaultRule rule = faults.takeFailAfterClaim();
                 if (rule != null) {
@@ -397,7 +405,7 @@ public final class LoadService {
             }
             throw e;
         } finally {
-            locks.release(p.databaseId);
+            locks.release(p.lock);
             if (!ok) {
                 releaseClaims(p);
             }

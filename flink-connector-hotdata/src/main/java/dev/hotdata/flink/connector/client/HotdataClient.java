@@ -132,6 +132,15 @@ public class HotdataClient implements AutoCloseable {
         return transport.config();
     }
 
+    /**
+     * How many 409 {@code RESOURCE_LOCKED} answers (another load holds the write lock) this client
+     * has received, each attempt counted, including those its retries hid: lets a caller learn that
+     * its loads contend for a lock.
+     */
+    public long resourceLockedAnswers() {
+        return transport.resourceLockedAnswers();
+    }
+
     MultipartUploader uploader() {
         return uploads.uploader();
     }

@@ -34,6 +34,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -76,6 +77,7 @@ final class HotdataTransport implements AutoCloseable {
     private final HttpUrl base;
     private final ObjectMapper mapper = HotdataJson.mapper();
     private final String apiKey;
+    private final AtomicLong resourceLockedAnswers = new AtomicLong();
 
     HotdataTransport(HotdataClientConfig config, HotdataClock clock) {
         this.config = Objects.requireNonNull(config, "config");
@@ -411,8 +413,16 @@ final class HotdataTransport implements AutoCloseable {
         return status == 409 && HotdataErrorCodes.RESOURCE_LOCKED.equals(errorCode);
     }
 
+    /** 409 {@code RESOURCE_LOCKED} answers received, every attempt counted. */
+    long resourceLockedAnswers() {
+        return resourceLockedAnswers.get();
+    }
+
     HotdataException httpError(String desc, int status, Headers headers, String body) {
         ErrorBodies.Parsed p = ErrorBodies.parse(redact(body));
+        if (status == 409 && HotdataErrorCodes.RESOURCE_LOCKED.equals(p.code)) {
+            resourceLockedAnswers.incrementAndGet();
+        }
         Long retryAfter = retryAfterSeconds(headers);
         return new HotdataException(
                 desc,

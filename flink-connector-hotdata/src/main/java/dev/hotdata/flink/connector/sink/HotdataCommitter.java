@@ -24,6 +24,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -184,16 +185,32 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
                 committable.checkpointId(),
                 new HotdataDatabaseCommits.Step() {
                     @Override
-                    public HotdataCommitLog.Row publish()
+                    public void prepare()
                             throws HotdataException, HotdataTargetException, InterruptedException {
                         held[0] = false;
-                        return HotdataCommitter.this.publish(committable, held);
+                        HotdataCommitter.this.prepare(committable, held);
+                    }
+
+                    @Override
+                    public HotdataCommitLog.Row publish()
+                            throws HotdataException, HotdataTargetException, InterruptedException {
+                        return held[0] ? null : HotdataCommitter.this.publish(committable);
                     }
 
                     @Override
                     public void finish() {
                         publisher.finish(committable);
                         loader.forget(committable);
+                    }
+
+                    @Override
+                    public String table() {
+                        return (config.schema() + "." + config.table()).toLowerCase(Locale.ROOT);
+                    }
+
+                    @Override
+                    public long lockedAnswers() {
+                        return client.resourceLockedAnswers();
                     }
                 },
                 lockWait);
@@ -212,11 +229,13 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
     }
 
     /**
-     * This sink's part of a batch: publishes the committable and returns its log row (null when
-     * there is no log, or when the log already proves it published: then {@code held[0]} is set).
+     * The part of this sink's step that runs before any member's loads, one member after the other:
+     * records the table's declaration (a load into the database's shared {@code _flink_tables}),
+     * checks whether the log already proves the committable (then sets {@code held[0]}), and starts
+     * the run (drops this sink's stale stages).
      */
-    private HotdataCommitLog.Row publish(HotdataCommittable c, boolean[] held)
-            throws HotdataException, HotdataTargetException, InterruptedException {
+    private void prepare(HotdataCommittable c, boolean[] held)
+            throws HotdataException, HotdataTargetException {
         if (!declarationRecorded) {
             target.recordDeclaration(client, config);
             declarationRecorded = true;
@@ -229,7 +248,7 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
                     c.sinkId(),
                     c.runId());
             held[0] = true;
-            return null;
+            return;
         }
         if (startedRuns.add(c.sinkId() + "/" + c.runId())) {
             try {
@@ -239,6 +258,15 @@ public class HotdataCommitter implements Committer<HotdataCommittable> {
                 throw e;
             }
         }
+    }
+
+    /**
+     * This sink's loads: publishes the committable into its table (and its own stage) and returns
+     * its log row (null when there is no log). May run at the same time as other members' loads
+     * into other tables ({@link HotdataDatabaseCommits}).
+     */
+    private HotdataCommitLog.Row publish(HotdataCommittable c)
+            throws HotdataException, HotdataTargetException, InterruptedException {
         publisher.publish(c);
         return commitLog == null ? null : commitLog.row(c, clock.instant());
     }

@@ -12,14 +12,18 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -32,13 +36,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * first committer to submit checkpoint N (the leader) waits a short bounded time ({@link
  * #GATHER_WAIT}) for the other members' submissions of N, which Flink notifies of the same
  * checkpoint at about the same time, then, holding the JVM's lock of the database ({@link
- * HotdataDatabaseLocks}): runs each member's publish step in turn (sequentially: under a
- * per-database lock, concurrent loads would only meet 409 {@code RESOURCE_LOCKED}); appends one log
- * load carrying the row of every member whose publish succeeded; runs their finish steps; and hands
- * each member its own outcome. A member whose publish failed gets its error and no row; the rows of
- * the others are appended all the same. If the append fails, every member that published gets that
- * failure and publishes again on its retry (the server's one-time claim makes that safe), as a lone
- * committer would.
+ * HotdataDatabaseLocks}) for the whole batch: runs each member's publish step; appends one log load
+ * carrying the row of every member whose publish succeeded; runs their finish steps; and hands each
+ * member its own outcome.
+ *
+ * <p>Whether the members' loads may run at the same time depends on the server's write lock, which
+ * public sources put per table or per database (newer evidence row 4). The group starts by trying:
+ * each member's {@link Step#prepare() prepare} runs in turn on the leader's thread, then the
+ * members' {@link Step#publish() publish} steps run at once on up to {@link #MAX_LOAD_THREADS}
+ * threads, members into the same table one after the other on one thread (their loads would meet
+ * each other's lock, and an insert-only publish must see the rows the previous one added). If any
+ * member's client met a 409 {@code RESOURCE_LOCKED} meanwhile (the client retried it, so the loads
+ * still landed), the server locks wider than a table, or someone else writes the database: the
+ * group remembers it and from then on runs every member's prepare and publish in turn, as a lone
+ * committer would. The log append always comes after every publish of the batch. A member whose
+ * publish failed gets its error and no row; the rows of the others are appended all the same. If
+ * the append fails, every member that published gets that failure and publishes again on its retry
+ * (the server's one-time claim makes that safe), as a lone committer would.
  *
  * <p>The wait ends as soon as every member expected for N has arrived: those that took part in the
  * group's latest checkpoint before N (a sink whose checkpoint was empty gets no commit call, so an
@@ -60,6 +74,12 @@ final class HotdataDatabaseCommits {
     /** How often a member submits again when its leader stopped before running its step. */
     private static final int MAX_SUBMISSIONS = 3;
 
+    /** At most this many threads publish one batch's members at once. */
+    static final int MAX_LOAD_THREADS = 8;
+
+    /** How long a cancelled leader waits for the publishing threads it interrupted to end. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+
     private static final ConcurrentMap<String, Group> GROUPS = new ConcurrentHashMap<>();
 
     private HotdataDatabaseCommits() {}
@@ -67,14 +87,32 @@ final class HotdataDatabaseCommits {
     /** One member's work for one checkpoint, run by the batch's leader. */
     interface Step {
         /**
-         * Publishes the member's checkpoint; returns the log row to append, or null when there is
-         * none (already published and logged, or no log).
+         * What must run before any member's loads, one member after the other on the leader's
+         * thread: writes into tables the members share (the table registry).
+         */
+        default void prepare()
+                throws HotdataException, HotdataTargetException, InterruptedException {}
+
+        /**
+         * Publishes the member's checkpoint (its loads into {@link #table()} and its own stage);
+         * returns the log row to append, or null when there is none (already published and logged,
+         * or no log). May run on another thread, at the same time as other members' publish steps
+         * into other tables.
          */
         HotdataCommitLog.Row publish()
                 throws HotdataException, HotdataTargetException, InterruptedException;
 
         /** Runs once the checkpoint is published and its row appended (clean-up only). */
         void finish();
+
+        /** The table the member publishes into ({@code schema.table}, lower case). */
+        String table();
+
+        /**
+         * The 409 {@code RESOURCE_LOCKED} answers the member's client has received so far
+         * (monotonic): how the group learns that its loads contend for the server's lock.
+         */
+        long lockedAnswers();
     }
 
     /** Joins the group of a job's sinks into a database (endpoint, workspace, database id). */
@@ -110,6 +148,17 @@ final class HotdataDatabaseCommits {
         return GROUPS.size();
     }
 
+    /**
+     * Whether the group of a job's sinks into a database runs its members' loads one after the
+     * other (it met 409 {@code RESOURCE_LOCKED} running them at once); false for no such group.
+     */
+    @VisibleForTesting
+    static boolean loadsInTurn(
+            String endpoint, String workspaceId, String databaseId, String jobId) {
+        Group g = GROUPS.get(endpoint + "|" + workspaceId + "|" + databaseId + "|" + jobId);
+        return g != null && g.loadsInTurn;
+    }
+
     /** The sinks of one job that commit into one database. */
     private static final class Group {
         final String key;
@@ -118,6 +167,12 @@ final class HotdataDatabaseCommits {
 
         /** The batch of each checkpoint that still takes submissions. */
         final Map<Long, Batch> open = new HashMap<>();
+
+        /**
+         * Set once members' loads met 409 {@code RESOURCE_LOCKED} while they ran at once: from then
+         * on they run one after the other. Kept for the group's life (in memory only).
+         */
+        volatile boolean loadsInTurn;
 
         Group(String key, ReentrantLock databaseLock) {
             this.key = key;
@@ -266,24 +321,23 @@ final class HotdataDatabaseCommits {
                             lockWait,
                             checkpointId);
                 }
+                if (group.loadsInTurn) {
+                    interrupted = publishInTurn(members);
+                } else {
+                    interrupted = prepareInTurn(members);
+                    if (!interrupted) {
+                        interrupted = publishAtOnce(checkpointId, members);
+                    }
+                }
+                // in member order, whichever thread published them
                 List<Submission> published = new ArrayList<>();
                 List<HotdataCommitLog.Row> rows = new ArrayList<>();
                 for (Submission s : members) {
-                    if (interrupted || !s.start()) {
-                        continue;
-                    }
-                    try {
-                        HotdataCommitLog.Row row = s.step.publish();
+                    if (s.published) {
                         published.add(s);
-                        if (row != null) {
-                            rows.add(row);
+                        if (s.row != null) {
+                            rows.add(s.row);
                         }
-                    } catch (InterruptedException e) {
-                        // the leader's task is being cancelled: the others commit on their own
-                        interrupted = true;
-                        s.complete(s.member == this ? Outcome.FAILED : Outcome.NOT_RUN, e);
-                    } catch (Throwable t) {
-                        s.complete(Outcome.FAILED, t);
                     }
                 }
                 if (!rows.isEmpty() && !interrupted) {
@@ -323,6 +377,180 @@ final class HotdataDatabaseCommits {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
+            }
+        }
+
+        /**
+         * Prepares and publishes each member in turn on this thread, as a lone committer would;
+         * true when this thread was interrupted (the leader's task is being cancelled).
+         */
+        private boolean publishInTurn(List<Submission> members) {
+            for (Submission s : members) {
+                if (!s.start()) {
+                    continue;
+                }
+                try {
+                    s.step.prepare();
+                    s.row = s.step.publish();
+                    s.published = true;
+                } catch (InterruptedException e) {
+                    // the others commit on their own
+                    s.complete(s.member == this ? Outcome.FAILED : Outcome.NOT_RUN, e);
+                    return true;
+                } catch (Throwable t) {
+                    s.complete(Outcome.FAILED, t);
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Runs each member's prepare step in turn on this thread; a member whose prepare fails gets
+         * its error. True when this thread was interrupted.
+         */
+        private boolean prepareInTurn(List<Submission> members) {
+            for (Submission s : members) {
+                if (!s.start()) {
+                    continue;
+                }
+                try {
+                    s.step.prepare();
+                    s.prepared = true;
+                } catch (InterruptedException e) {
+                    s.complete(s.member == this ? Outcome.FAILED : Outcome.NOT_RUN, e);
+                    return true;
+                } catch (Throwable t) {
+                    s.complete(Outcome.FAILED, t);
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Publishes the prepared members at once, one thread per table (members into one table in
+         * turn on its thread), at most {@link #MAX_LOAD_THREADS} threads; waits for all of them. If
+         * a member's client met 409 {@code RESOURCE_LOCKED} meanwhile, the group publishes in turn
+         * from now on. True when this thread was interrupted: the threads are interrupted and
+         * waited for (bounded), and every member not yet done is left to the caller.
+         */
+        private boolean publishAtOnce(long checkpointId, List<Submission> members) {
+            Map<String, List<Submission>> byTable = new LinkedHashMap<>();
+            long lockedBefore = 0;
+            for (Submission s : members) {
+                if (s.prepared) {
+                    byTable.computeIfAbsent(s.step.table(), k -> new ArrayList<>()).add(s);
+                    lockedBefore += s.step.lockedAnswers();
+                }
+            }
+            if (byTable.size() <= 1) {
+                // one table: nothing to overlap, nothing to learn
+                for (List<Submission> lane : byTable.values()) {
+                    for (Submission s : lane) {
+                        if (publishOne(s, null)) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            }
+            Queue<List<Submission>> lanes = new ConcurrentLinkedQueue<>(byTable.values());
+            int threads = Math.min(byTable.size(), MAX_LOAD_THREADS);
+            CountDownLatch ended = new CountDownLatch(threads);
+            AtomicBoolean stopping = new AtomicBoolean();
+            List<Thread> started = new ArrayList<>();
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            for (int i = 0; i < threads; i++) {
+                Thread t =
+                        new Thread(
+                                () -> {
+                                    try {
+                                        List<Submission> lane;
+                                        while (!stopping.get() && (lane = lanes.poll()) != null) {
+                                            for (Submission s : lane) {
+                                                publishOne(s, stopping);
+                                            }
+                                        }
+                                    } finally {
+                                        ended.countDown();
+                                    }
+                                },
+                                "hotdata-commit-" + checkpointId + "-" + i);
+                t.setDaemon(true);
+                // the job's classes, as on the leader's own task thread
+                t.setContextClassLoader(loader);
+                started.add(t);
+            }
+            started.forEach(Thread::start);
+            try {
+                ended.await();
+            } catch (InterruptedException e) {
+                // the leader's task is being cancelled: so are the loads it runs for the others
+                stopping.set(true);
+                started.forEach(Thread::interrupt);
+                awaitStopped(ended);
+                return true;
+            }
+            long lockedAfter = 0;
+            for (List<Submission> lane : byTable.values()) {
+                for (Submission s : lane) {
+                    lockedAfter += s.step.lockedAnswers();
+                }
+            }
+            if (lockedAfter > lockedBefore) {
+                group.loadsInTurn = true;
+                LOG.info(
+                        "Loads into different tables of one database met 409 RESOURCE_LOCKED"
+                                + " ({} times) when run at once in checkpoint {}: the server locks"
+                                + " more than a table, or another writer loads into the database."
+                                + " The sinks of {} publish one after the other from now on.",
+                        lockedAfter - lockedBefore,
+                        checkpointId,
+                        group.key);
+            }
+            return false;
+        }
+
+        /**
+         * Publishes one prepared member; its outcome stays open when it succeeds (the log append
+         * decides). With {@code stopping} (a publishing thread): a failure once the leader stopped
+         * is left to the leader, which has the member submit again. True when interrupted on the
+         * leader's own thread.
+         */
+        private boolean publishOne(Submission s, AtomicBoolean stopping) {
+            try {
+                s.row = s.step.publish();
+                s.published = true;
+            } catch (InterruptedException e) {
+                if (stopping == null) {
+                    s.complete(s.member == this ? Outcome.FAILED : Outcome.NOT_RUN, e);
+                    return true;
+                }
+                // only the stopping leader interrupts a publishing thread
+            } catch (Throwable t) {
+                if (stopping == null || !stopping.get()) {
+                    s.complete(Outcome.FAILED, t);
+                }
+            }
+            return false;
+        }
+
+        /** Waits (bounded, ignoring interrupts) for interrupted publishing threads to end. */
+        private void awaitStopped(CountDownLatch ended) {
+            long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+            long left;
+            while (ended.getCount() > 0 && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    ended.await(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException again) {
+                    // keep waiting; the caller re-asserts the interrupt
+                }
+            }
+            if (ended.getCount() > 0) {
+                LOG.warn(
+                        "Publishing threads of {} did not stop within {} of the cancellation;"
+                                + " releasing the database (their loads are safe to repeat)",
+                        group.key,
+                        STOP_WAIT);
             }
         }
 
@@ -390,6 +618,12 @@ final class HotdataDatabaseCommits {
         final Step step;
         final CountDownLatch done = new CountDownLatch(1);
         boolean leader;
+
+        /** Set by the thread that ran the step; read after it ended (a latch or thread start). */
+        boolean prepared;
+
+        boolean published;
+        HotdataCommitLog.Row row;
         private volatile Outcome outcome = Outcome.PENDING;
         private volatile Throwable failure;
 

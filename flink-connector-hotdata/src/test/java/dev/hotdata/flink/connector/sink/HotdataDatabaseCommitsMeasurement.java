@@ -7,6 +7,7 @@ import dev.hotdata.flink.connector.format.HotdataParquetFileWriter;
 import dev.hotdata.flink.connector.format.HotdataParquetWriterFactory;
 import dev.hotdata.flink.connector.format.ParquetWriterOptions;
 import dev.hotdata.local.HotdataLocalExtension;
+import dev.hotdata.local.api.LockScope;
 import dev.hotdata.local.latency.LatencyProfile;
 import dev.hotdata.local.latency.RequestClass;
 
@@ -18,10 +19,11 @@ import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.LogicalType;
 import org.apache.flink.table.types.logical.RowType;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,8 +43,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Not a test: prints the commit durations of three sinks of one job into one database under
  * hotdata-local's cloud latency profile (scale 1.0), each checkpoint committed by the three
- * committers at once, as Flink notifies them. Run with {@code -Dhotdata.measure=true}. Only the
- * committer's long-standing constructor is used, so the same class measures older revisions.
+ * committers at once, as Flink notifies them, under each server lock scope (per database: the group
+ * learns in its first batch that loads serialize; per table: they run at once). Run with {@code
+ * -Dhotdata.measure=true}. Only the committer's long-standing constructor is used, so the same
+ * class measures older revisions.
  */
 @EnabledIfSystemProperty(named = "hotdata.measure", matches = "true")
 class HotdataDatabaseCommitsMeasurement {
@@ -58,8 +62,10 @@ class HotdataDatabaseCommitsMeasurement {
 
     @TempDir Path dir;
 
-    @Test
-    void threeTablesOfOneDatabaseUnderTheCloudProfile() throws Exception {
+    @ParameterizedTest(name = "lock scope {0}")
+    @EnumSource(LockScope.class)
+    void threeTablesOfOneDatabaseUnderTheCloudProfile(LockScope scope) throws Exception {
+        HOTDATA.server().readings().lockScope(scope);
         int checkpoints = Integer.getInteger("hotdata.measure.checkpoints", 20);
         String database = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         List<HotdataCommitter> committers = new ArrayList<>();
@@ -160,14 +166,16 @@ class HotdataDatabaseCommitsMeasurement {
             }
         }
         HOTDATA.server().latency().reset();
+        HOTDATA.server().readings().reset();
 
         List<Long> all = new ArrayList<>();
         StringBuilder report = new StringBuilder();
         report.append(
                 String.format(
-                        "%nthree tables of one database, cloud profile (scale 1.0, seed 42),"
-                                + " %d checkpoints, one upload per table per checkpoint%n",
-                        checkpoints));
+                        "%nthree tables of one database, lock scope %s, cloud profile (scale 1.0,"
+                                + " seed 42), %d checkpoints, one upload per table per"
+                                + " checkpoint%n",
+                        scope, checkpoints));
         for (int i = 0; i < TABLES.size(); i++) {
             all.addAll(durations.get(i));
             report.append(

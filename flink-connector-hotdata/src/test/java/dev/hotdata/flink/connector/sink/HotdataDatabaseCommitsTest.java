@@ -9,6 +9,7 @@ import dev.hotdata.flink.connector.format.HotdataParquetFileWriter;
 import dev.hotdata.flink.connector.format.HotdataParquetWriterFactory;
 import dev.hotdata.flink.connector.format.ParquetWriterOptions;
 import dev.hotdata.local.HotdataLocalExtension;
+import dev.hotdata.local.api.LockScope;
 import dev.hotdata.local.api.UploadReuse;
 import dev.hotdata.local.fault.FaultRule;
 import dev.hotdata.local.fault.RequestLogEntry;
@@ -67,6 +68,12 @@ class HotdataDatabaseCommitsTest {
     private static final List<String> TABLES = Arrays.asList("a", "b", "c");
     private static final String LOG_LOADS = ".*/tables/_flink_commits/loads";
 
+    /**
+     * The client's retries: enough that loads meeting 409 RESOURCE_LOCKED while the group learns
+     * the server's lock scope still land (20 ms doubling: up to ~1.3 s).
+     */
+    private static final int RETRIES = 6;
+
     /** Long enough never to end a test's gathering early; it ends when every member arrived. */
     private static final Duration PATIENT = Duration.ofSeconds(60);
 
@@ -77,8 +84,14 @@ class HotdataDatabaseCommitsTest {
     private final List<HotdataCommitter> committers = new ArrayList<>();
     private final List<ExecutorService> threads = new ArrayList<>();
 
+    /** The server's lock scope this class runs under (a subclass runs under the other). */
+    LockScope lockScope() {
+        return LockScope.DATABASE;
+    }
+
     @BeforeEach
     void setUp() {
+        HOTDATA.server().readings().lockScope(lockScope());
         database = "g" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         client = new HotdataClient(config("a", HotdataWriteMode.APPEND).clientConfig());
     }
@@ -103,7 +116,7 @@ class HotdataDatabaseCommitsTest {
                         .setRowType(ROW)
                         .setWriteMode(mode)
                         .setSinkId("sink-" + table)
-                        .setMaxRetries(3)
+                        .setMaxRetries(RETRIES)
                         .setRetryBackoff(Duration.ofMillis(20));
         if (mode == HotdataWriteMode.UPSERT) {
             builder.setKeyColumns("id");
@@ -341,13 +354,15 @@ class HotdataDatabaseCommitsTest {
         List<HotdataCommitter> sinks = sinks("job", -1, PATIENT);
         firstCheckpointOneByOne(sinks);
         List<HotdataCommittable> cp2 = checkpoint(2);
-        // more than the client's retries (3): the commit sees the failure
+        // more than the client's retries: the commit sees the failure
         FaultRule unavailable =
-                HOTDATA.server().faults().failNext(4, "POST", ".*/tables/c/loads", 503, 0, null);
+                HOTDATA.server()
+                        .faults()
+                        .failNext(RETRIES + 1, "POST", ".*/tables/c/loads", 503, 0, null);
 
         List<TestCommitRequest> requests = commitConcurrently(sinks, cp2);
 
-        assertThat(unavailable.hits()).as("the 503s of c's load fired").isEqualTo(4);
+        assertThat(unavailable.hits()).as("the 503s of c's load fired").isEqualTo(RETRIES + 1);
         assertThat(requests.get(2).retryLater).isTrue();
         assertThat(requests.get(2).failure).isNull();
         assertThat(requests.get(0).succeeded()).isTrue();
@@ -500,9 +515,12 @@ class HotdataDatabaseCommitsTest {
             int mark = HOTDATA.server().requestLog().entries().size();
             assertThat(commitConcurrently(sinks, committables))
                     .allMatch(TestCommitRequest::succeeded);
+            // a load refused 409 RESOURCE_LOCKED (the group learning that the server locks the
+            // database) is the client's retry, not a request the commit chose to make
             List<RequestLogEntry> made =
                     HOTDATA.server().requestLog().entries().stream()
                             .skip(mark)
+                            .filter(r -> !"RESOURCE_LOCKED".equals(r.errorCode()))
                             .collect(Collectors.toList());
             List<String> described =
                     made.stream()
@@ -516,6 +534,148 @@ class HotdataDatabaseCommitsTest {
                             described.stream()
                                     .filter(r -> r.matches(LOG_LOADS.replace(".*", "POST .*"))))
                     .hasSize(1);
+        }
+    }
+
+    private static final String HELD_A = "/v1/databases/[^/]+/schemas/public/tables/a/loads";
+
+    /** Data loads (not log appends) the server refused with 409 RESOURCE_LOCKED. */
+    private static long lockedDataLoads(int mark) {
+        return HOTDATA.server().requestLog().entries().stream()
+                .skip(mark)
+                .filter(r -> r.path().endsWith("/loads") && !r.path().matches(LOG_LOADS))
+                .filter(r -> r.status() == 409 && "RESOURCE_LOCKED".equals(r.errorCode()))
+                .count();
+    }
+
+    /** 200 data loads into {@code table} since {@code mark}. */
+    private static long loadedInto(String table, int mark) {
+        return HOTDATA.server().requestLog().entries().stream()
+                .skip(mark)
+                .filter(r -> r.path().endsWith("/tables/" + table + "/loads"))
+                .filter(r -> r.status() == 200)
+                .count();
+    }
+
+    /** Polls a server-side condition, bounded; false when it never held. */
+    private static boolean eventually(java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return condition.getAsBoolean();
+    }
+
+    private boolean loadsInTurn(String jobId) throws Exception {
+        return HotdataDatabaseCommits.loadsInTurn(
+                client.config().endpoint(), client.config().workspaceId(), databaseId(), jobId);
+    }
+
+    /**
+     * Under a per-table lock the members' loads run at once: with a's load held in its lock (until
+     * released), b's and c's loads complete meanwhile; the batch still ends with one log append and
+     * every row once.
+     */
+    @Test
+    void underTableScopeTheMembersLoadsOverlap() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(lockScope() == LockScope.TABLE);
+        List<HotdataCommitter> sinks = sinks("job", -1, PATIENT);
+        firstCheckpointOneByOne(sinks);
+        for (long cp = 2; cp <= 3; cp++) {
+            List<HotdataCommittable> committables = checkpoint(cp);
+            int mark = HOTDATA.server().requestLog().entries().size();
+            long appendsBefore = logAppends();
+            FaultRule held =
+                    HOTDATA.server().faults().delayAfterClaim(1, HELD_A, Duration.ofMinutes(2));
+            ExecutorService driver = Executors.newSingleThreadExecutor();
+            threads.add(driver);
+            Future<List<TestCommitRequest>> batch =
+                    driver.submit(() -> commitConcurrently(sinks, committables));
+
+            boolean overlapped =
+                    eventually(
+                            () ->
+                                    held.hits() == 1
+                                            && loadedInto("b", mark) == 1
+                                            && loadedInto("c", mark) == 1);
+            // evidence from the server: b and c loaded while a's load held its lock
+            assertThat(overlapped).as("b and c loaded while a's load was held").isTrue();
+            assertThat(loadedInto("a", mark)).isZero();
+            assertThat(batch.isDone()).isFalse();
+            held.release();
+
+            List<TestCommitRequest> requests = batch.get(60, TimeUnit.SECONDS);
+            assertThat(requests).allMatch(TestCommitRequest::succeeded);
+            assertThat(lockedDataLoads(mark)).isZero();
+            assertThat(logAppends() - appendsBefore).isEqualTo(1);
+            assertThat(publishedRows(cp)).isEqualTo(oneRowEach("a", "b", "c"));
+        }
+        assertThat(loadsInTurn("job")).isFalse();
+        for (String table : TABLES) {
+            assertThat(ids(table)).as(table).isEqualTo(idsOf(1, 2, 3));
+        }
+    }
+
+    /**
+     * Under a per-database lock the first batch run at once meets 409 RESOURCE_LOCKED (the first
+     * load held in the lock until another was refused); its loads still land, and the group runs
+     * its loads one after the other from then on: later checkpoints meet no 409, even with every
+     * load holding the lock a while.
+     */
+    @Test
+    void underDatabaseScopeTheGroupLearnsToLoadInTurnAndStays() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(lockScope() == LockScope.DATABASE);
+        List<HotdataCommitter> sinks = sinks("job", -1, PATIENT);
+        firstCheckpointOneByOne(sinks);
+        assertThat(loadsInTurn("job")).isFalse();
+
+        List<HotdataCommittable> cp2 = checkpoint(2);
+        int mark = HOTDATA.server().requestLog().entries().size();
+        // whichever load takes the database's lock first holds it until released: the others,
+        // run at once, are refused (then retried)
+        FaultRule held =
+                HOTDATA.server()
+                        .faults()
+                        .delayAfterClaim(
+                                3,
+                                "/v1/databases/[^/]+/schemas/public/tables/[abc]/loads",
+                                Duration.ofMinutes(2));
+        ExecutorService driver = Executors.newSingleThreadExecutor();
+        threads.add(driver);
+        Future<List<TestCommitRequest>> batch = driver.submit(() -> commitConcurrently(sinks, cp2));
+        boolean refused = eventually(() -> held.hits() == 1 && lockedDataLoads(mark) > 0);
+        held.release();
+        List<TestCommitRequest> requests = batch.get(60, TimeUnit.SECONDS);
+        assertThat(refused).as("a load of the batch was refused RESOURCE_LOCKED").isTrue();
+        assertThat(requests).allMatch(TestCommitRequest::succeeded);
+        assertThat(publishedRows(2)).isEqualTo(oneRowEach("a", "b", "c"));
+        assertThat(loadsInTurn("job")).isTrue();
+
+        for (long cp = 3; cp <= 4; cp++) {
+            List<HotdataCommittable> committables = checkpoint(cp);
+            int before = HOTDATA.server().requestLog().entries().size();
+            long appendsBefore = logAppends();
+            // every data load holds the lock a while: loads run at once would collide
+            FaultRule slow =
+                    HOTDATA.server()
+                            .faults()
+                            .delayAfterClaim(
+                                    3,
+                                    "/v1/databases/[^/]+/schemas/public/tables/[abc]/loads",
+                                    Duration.ofMillis(200));
+            assertThat(commitConcurrently(sinks, committables))
+                    .allMatch(TestCommitRequest::succeeded);
+            assertThat(slow.hits()).as("the slow loads fired").isEqualTo(3);
+            assertThat(lockedDataLoads(before)).as("409s in checkpoint %s", cp).isZero();
+            assertThat(logAppends() - appendsBefore).isEqualTo(1);
+            assertThat(publishedRows(cp)).isEqualTo(oneRowEach("a", "b", "c"));
+        }
+        for (String table : TABLES) {
+            assertThat(ids(table)).as(table).isEqualTo(idsOf(1, 2, 3, 4));
         }
     }
 }
