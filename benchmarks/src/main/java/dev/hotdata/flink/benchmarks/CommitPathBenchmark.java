@@ -172,7 +172,10 @@ public final class CommitPathBenchmark {
         }
 
         int maxParallelism() {
-            int max = mode.equals("longrun") ? longrunParallelism : 1;
+            if (mode.equals("longrun")) {
+                return longrunParallelism;
+            }
+            int max = 1;
             for (int[] c : configs) {
                 max = Math.max(max, c[0]);
             }
@@ -662,7 +665,13 @@ public final class CommitPathBenchmark {
                 }
             }
         }
-        long pollerRequests = poller.queries; // the poller's own queries are not the sink's
+        // the poller's own queries (sent before the window's end) are not the sink's
+        long pollerRequests = 0;
+        for (long[] q : new ArrayList<>(poller.queryTimes)) {
+            if (q[0] <= lastAppend) {
+                pollerRequests++;
+            }
+        }
         requests -= Math.min(requests, pollerRequests);
         double cps = Math.max(1, r.checkpoints);
         long dataLoads = 0;

@@ -43,6 +43,10 @@ final class FreshnessPoller implements Runnable {
 
     long polls;
     long queries;
+
+    /** {sent, answered} wall-clock ms of every query the poller made. */
+    final List<long[]> queryTimes = new ArrayList<>();
+
     long failedPolls;
     long rowsSeen;
     long maxPollMillis;
@@ -154,11 +158,16 @@ final class FreshnessPoller implements Runnable {
 
     private List<List<Object>> query(String sql) throws HotdataException {
         queries++;
-        QueryResponse r = client.query(databaseId, sql);
-        if ((r.isAsync() || r.truncated()) && r.resultId() != null) {
-            return client.awaitResult(databaseId, r.resultId(), Duration.ofSeconds(60)).rows();
+        long sent = System.currentTimeMillis();
+        try {
+            QueryResponse r = client.query(databaseId, sql);
+            if ((r.isAsync() || r.truncated()) && r.resultId() != null) {
+                return client.awaitResult(databaseId, r.resultId(), Duration.ofSeconds(60)).rows();
+            }
+            return r.rows();
+        } finally {
+            queryTimes.add(new long[] {sent, System.currentTimeMillis()});
         }
-        return r.rows();
     }
 
     private void take(long sent, List<List<Object>> rows) {
