@@ -298,6 +298,11 @@ public final class CommitPathBenchmark {
                         .latencyProfile(profile)
                         .latencyScale(settings.latencyScale)
                         .latencySeed(settings.latencySeed)
+                        .lockScope(
+                                dev.hotdata.local.api.LockScope.valueOf(
+                                        System.getProperty("bench.lock-scope", "database")
+                                                .trim()
+                                                .toUpperCase(java.util.Locale.ROOT)))
                         .build()
                         .start()) {
             CommitPathBenchmark bench = new CommitPathBenchmark(server, metrics, settings);

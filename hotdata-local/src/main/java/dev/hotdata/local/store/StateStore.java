@@ -70,7 +70,7 @@ public final class StateStore {
     private void persist() {
         Path tmp = dataDir.resolve("state.json.tmp");
         try {
-            byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(state);
+            byte[] bytes = Json.MAPPER.writeValueAsBytes(state);
             Files.write(tmp, bytes);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
